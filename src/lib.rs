@@ -1,0 +1,17 @@
+//! # neurons
+//!
+//! Artificial neural networks built stage by stage, following the chapter
+//! "Introduction to Artificial Neural Networks with Keras" (Hands-On
+//! Machine Learning, 3rd edition). This umbrella crate re-exports every
+//! stage, so that the workspace's top-level `tests/` and `benches/` can use
+//! them all; each stage also stands alone as its own crate.
+//!
+//! | crate | what it adds |
+//! |---|---|
+//! | [`datasets`] | iris, California housing, Fashion-MNIST, MNIST; splits; downloader |
+//! | [`plotting`] | the book's figures, drawn with a bundled font |
+//! | [`exercises`] | the chapter's exercises: stubs, solutions, checks |
+
+pub use datasets;
+pub use exercises;
+pub use plotting;
