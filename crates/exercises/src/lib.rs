@@ -1,0 +1,60 @@
+//! The chapter's exercises, in a form you can run.
+//!
+//! Some exercises at the end of the chapter ask you to *decide* something
+//! (how many output neurons, which activation, which loss). This crate turns
+//! those decisions into functions, so a test suite can tell you whether the
+//! decision is sound and, when it is not, explain why.
+//!
+//! # How the crate is laid out
+//!
+//! Every exercise `NN` exists three times:
+//!
+//! * `src/learner/exNN.rs`: **your copy**. Each function has its full
+//!   signature and documentation, but its body is `todo!("exercise NN: …")`
+//!   with a hint. You replace those bodies.
+//! * `src/solutions/exNN.rs`: the reference solution, with the same
+//!   signatures. Read it after your own attempt passes (or after you are
+//!   truly stuck).
+//! * `tests/exNN.rs`: the checks. Every test name starts with `exNN_`, so
+//!   `cargo test -p exercises --features learner exNN` runs the checks of one
+//!   exercise only.
+//!
+//! The cargo feature `learner` chooses which copy the public modules
+//! (`exercises::ex07`, …) come from:
+//!
+//! * without it (the default), they come from `src/solutions/`, so
+//!   `cargo test --workspace` checks the reference solutions and stays green;
+//! * with `--features learner`, they come from `src/learner/`, so the very same
+//!   checks now run against your code. Until you fill in a function, its
+//!   checks fail with the hint from its `todo!`.
+//!
+//! Both copies must keep exactly the same public API; the checks would not
+//! compile against one of them otherwise.
+//!
+//! Types that are part of a question rather than of its answer (the
+//! activation functions, the losses, the description of a task) live in
+//! [`vocab`] and are shared by both copies: you pick from them, you do not
+//! write them.
+//!
+//! # Exercises available
+//!
+//! * exercise 7, [`ex07`]: the output layer (neurons, activation, loss) for
+//!   spam/ham classification, for MNIST and for house prices, and more
+//!   generally for any regression or classification task.
+
+pub mod vocab;
+
+pub use vocab::{Activation, Loss};
+
+// The module switch. Both files declare the same exercise modules (`pub mod
+// ex07;` …); only one of them is compiled, and its modules are re-exported at
+// the crate root, so a check always imports `exercises::ex07::…`.
+#[cfg(feature = "learner")]
+#[path = "learner/mod.rs"]
+mod chosen;
+
+#[cfg(not(feature = "learner"))]
+#[path = "solutions/mod.rs"]
+mod chosen;
+
+pub use chosen::*;
