@@ -8,10 +8,12 @@
 //!
 //! | crate | what it adds |
 //! |---|---|
+//! | [`mcculloch_pitts`] | stage 1: logic units; the affine and step kernels |
 //! | [`datasets`] | iris, California housing, Fashion-MNIST, MNIST; splits; downloader |
 //! | [`plotting`] | the book's figures, drawn with a bundled font |
 //! | [`exercises`] | the chapter's exercises: stubs, solutions, checks |
 
 pub use datasets;
 pub use exercises;
+pub use mcculloch_pitts;
 pub use plotting;
