@@ -38,6 +38,14 @@
 //!
 //! # Exercises available
 //!
+//! * exercise 2, [`ex02`]: a network of McCulloch–Pitts units that computes
+//!   `A ⊕ B`, and a function that adds an XOR to any network of such units,
+//!   which the checks chain into parity functions of up to six inputs.
+//! * exercise 3, [`ex03`]: why logistic regression is usually preferred to a
+//!   perceptron (answered in the solution's documentation), and a threshold
+//!   logic unit turned into logistic regression: a sigmoid instead of the
+//!   step, and gradient descent on the log loss instead of the perceptron
+//!   rule.
 //! * exercise 7, [`ex07`]: the output layer (neurons, activation, loss) for
 //!   spam/ham classification, for MNIST and for house prices, and more
 //!   generally for any regression or classification task.

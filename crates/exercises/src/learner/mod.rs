@@ -8,4 +8,6 @@
 // the compiler would warn about every parameter until you write the code.
 #![allow(unused_variables)]
 
+pub mod ex02;
+pub mod ex03;
 pub mod ex07;
