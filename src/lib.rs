@@ -9,6 +9,7 @@
 //! | crate | what it adds |
 //! |---|---|
 //! | [`mcculloch_pitts`] | stage 1: logic units; the affine and step kernels |
+//! | [`perceptron`] | stage 2: threshold logic units, the perceptron learning rule |
 //! | [`datasets`] | iris, California housing, Fashion-MNIST, MNIST; splits; downloader |
 //! | [`plotting`] | the book's figures, drawn with a bundled font |
 //! | [`exercises`] | the chapter's exercises: stubs, solutions, checks |
@@ -16,4 +17,5 @@
 pub use datasets;
 pub use exercises;
 pub use mcculloch_pitts;
+pub use perceptron;
 pub use plotting;

@@ -1,42 +1,71 @@
-//! Regenerates every figure of the book into `book/src/figures/`.
+//! Regenerates every figure of the book into `book/src/figures/`, and every
+//! program output the book shows into `book/src/outputs/`.
 //!
 //! `cargo figures` (an alias for `cargo run --release -p neurons --bin figures`).
-//! Every figure is attempted; the command fails if any of them fails (for
+//! Every item is attempted; the command fails if any of them fails (for
 //! example when the data directory lacks a dataset: the message says how to
 //! fetch it).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use neurons::datasets::{DataDir, images};
 
-/// Where the book's figures live.
-fn figures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src/figures")
+/// `book/src`, where figures and outputs go.
+fn book_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
+}
+
+/// Writes text to a temporary file beside `path`, then renames it, so a
+/// failure never leaves half an output behind.
+fn write_text(path: &Path, text: &str) -> anyhow::Result<PathBuf> {
+    let dir = path.parent().context("an output path has a folder")?;
+    std::fs::create_dir_all(dir)?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(text.as_bytes())?;
+    temp.persist(path)?;
+    Ok(path.to_path_buf())
 }
 
 /// The chapter's Figure 10-10: the first 40 Fashion-MNIST training images
 /// with their class names, 4 rows of 10.
-fn fashion_mnist_samples(out: &Path) -> anyhow::Result<PathBuf> {
+fn fashion_mnist_samples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let data = images::load_fashion_mnist(&DataDir::from_env())?;
     let n = 40;
     let pictures: Vec<&[u8]> = (0..n).map(|i| data.train.images.image(i)).collect();
     let titles: Vec<String> =
         data.train.labels[..n].iter().map(|&l| data.class_names[usize::from(l)].to_string()).collect();
-    let path = out.join("fashion_mnist_samples.png");
+    let path = book.join("figures/fashion_mnist_samples.png");
     neurons::plotting::image_grid(&path, &pictures, 28, 28, &titles, 10, 3)?;
-    Ok(path)
+    Ok(vec![path])
+}
+
+/// The truth tables of Figure 10-3's networks (`cargo run -p mcculloch-pitts`).
+fn mcculloch_pitts_tables(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let report = neurons::mcculloch_pitts::figure_10_3::report()?;
+    Ok(vec![write_text(&book.join("outputs/mcculloch_pitts.txt"), &report)?])
+}
+
+/// The perceptron's iris decision boundary and its failure on XOR (left of
+/// Figure 10-6).
+fn perceptron_figures(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    Ok(neurons::perceptron::figures(&book.join("figures"))?)
 }
 
 fn main() -> ExitCode {
-    let out = figures_dir();
-    type Figure = fn(&Path) -> anyhow::Result<PathBuf>;
-    let figures: [(&str, Figure); 1] = [("Fashion-MNIST samples (Figure 10-10)", fashion_mnist_samples)];
+    let book = book_src();
+    type Item = fn(&Path) -> anyhow::Result<Vec<PathBuf>>;
+    let items: [(&str, Item); 3] = [
+        ("Figure 10-3 truth tables", mcculloch_pitts_tables),
+        ("perceptron: iris boundary and XOR (Figure 10-6, left)", perceptron_figures),
+        ("Fashion-MNIST samples (Figure 10-10)", fashion_mnist_samples),
+    ];
     let mut failed = 0;
-    for (name, draw) in figures {
-        match draw(&out).with_context(|| format!("figure {name}")) {
-            Ok(path) => println!("wrote {}", path.display()),
+    for (name, make) in items {
+        match make(&book).context(name) {
+            Ok(paths) => paths.iter().for_each(|p| println!("wrote {}", p.display())),
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {e:#}");

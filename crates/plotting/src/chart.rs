@@ -86,7 +86,7 @@ impl Default for ChartOptions {
 }
 
 /// The line colours, in order (the ten "tab10" colours of matplotlib).
-const PALETTE: [RGBColor; 10] = [
+pub(crate) const PALETTE: [RGBColor; 10] = [
     RGBColor(0x1f, 0x77, 0xb4),
     RGBColor(0xff, 0x7f, 0x0e),
     RGBColor(0x2c, 0xa0, 0x2c),
@@ -160,13 +160,13 @@ pub fn line_chart(path: &Path, options: &ChartOptions, series: &[Series]) -> Res
 }
 
 /// The smallest and largest of `values` (which is not empty).
-fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
+pub(crate) fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
     values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
 }
 
 /// Widens `[lo, hi]` by `margin` times its width on each side; a range of
 /// zero width is widened to a unit-sized one around its value.
-fn widen(lo: f64, hi: f64, margin: f64) -> (f64, f64) {
+pub(crate) fn widen(lo: f64, hi: f64, margin: f64) -> (f64, f64) {
     let width = hi - lo;
     if width > 0.0 {
         (lo - margin * width, hi + margin * width)
@@ -177,7 +177,7 @@ fn widen(lo: f64, hi: f64, margin: f64) -> (f64, f64) {
 }
 
 /// `range` if it is finite and increasing, else an error naming the axis.
-fn checked_range(path: &Path, axis: &str, range: (f64, f64)) -> Result<(f64, f64), PlotError> {
+pub(crate) fn checked_range(path: &Path, axis: &str, range: (f64, f64)) -> Result<(f64, f64), PlotError> {
     let (lo, hi) = range;
     if lo.is_finite() && hi.is_finite() && lo < hi {
         Ok(range)
@@ -272,29 +272,29 @@ impl Figure for Chart<'_> {
 
 /// The axis ranges of a chart.
 #[derive(Debug, Clone, Copy)]
-struct Bounds {
-    x: (f64, f64),
-    y: (f64, f64),
+pub(crate) struct Bounds {
+    pub(crate) x: (f64, f64),
+    pub(crate) y: (f64, f64),
 }
 
 impl Bounds {
-    fn contains(self, (x, y): (f64, f64)) -> bool {
+    pub(crate) fn contains(self, (x, y): (f64, f64)) -> bool {
         (self.x.0..=self.x.1).contains(&x) && (self.y.0..=self.y.1).contains(&y)
     }
 }
 
 /// A segment clipped to the bounds: its visible part, and whether its start
 /// and its end were moved (the line leaves the chart there).
-struct Clipped {
-    start: (f64, f64),
-    end: (f64, f64),
+pub(crate) struct Clipped {
+    pub(crate) start: (f64, f64),
+    pub(crate) end: (f64, f64),
     start_moved: bool,
     end_moved: bool,
 }
 
 /// Clips the segment `p`–`q` to `bounds` (Liang–Barsky), or `None` if no
 /// part of it is visible.
-fn clip_segment(p: (f64, f64), q: (f64, f64), bounds: Bounds) -> Option<Clipped> {
+pub(crate) fn clip_segment(p: (f64, f64), q: (f64, f64), bounds: Bounds) -> Option<Clipped> {
     let (dx, dy) = (q.0 - p.0, q.1 - p.1);
     let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
     let edges =

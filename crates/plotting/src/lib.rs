@@ -46,12 +46,14 @@ mod error;
 mod fonts;
 mod grid;
 mod output;
+mod regions;
 
 pub use chart::{ChartOptions, Legend, Series, line_chart};
 pub use error::PlotError;
 pub use fonts::{FONT_FAMILY, ensure_fonts};
 pub use grid::image_grid;
 pub use output::Format;
+pub use regions::{Line, RegionOptions, decision_regions};
 
 #[cfg(test)]
 mod tests {
