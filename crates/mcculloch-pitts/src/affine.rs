@@ -83,6 +83,7 @@ pub fn affine_into<T: RealField + Copy>(
     Ok(())
 }
 
+// ANCHOR: fill_and_multiply
 /// Broadcasts `b` into the columns of `z`, then lets GEMM add `XW` to it.
 fn fill_and_multiply<T: RealField + Copy>(
     z: &mut DMatrix<T>,
@@ -95,6 +96,7 @@ fn fill_and_multiply<T: RealField + Copy>(
     }
     z.gemm(T::one(), x, w, T::one());
 }
+// ANCHOR_END: fill_and_multiply
 
 #[cfg(test)]
 mod tests {

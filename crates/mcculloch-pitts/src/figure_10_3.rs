@@ -28,6 +28,7 @@ pub fn identity() -> Network {
     one_unit(1, Unit::new(2).excite(A, 2))
 }
 
+// ANCHOR: and_or
 /// `C = A ∧ B`: one connection from each; both must be on to reach 2.
 pub fn and() -> Network {
     one_unit(2, Unit::new(2).excite(A, 1).excite(B, 1))
@@ -37,11 +38,14 @@ pub fn and() -> Network {
 pub fn or() -> Network {
     one_unit(2, Unit::new(2).excite(A, 2).excite(B, 2))
 }
+// ANCHOR_END: and_or
 
+// ANCHOR: and_not
 /// `C = A ∧ ¬B`: two connections from A, and B inhibits C.
 pub fn a_and_not_b() -> Network {
     one_unit(2, Unit::new(2).excite(A, 2).inhibit(B))
 }
+// ANCHOR_END: and_not
 
 /// `C = ¬A`: the previous network with its first input always on, here an
 /// always-firing unit (threshold 0) so that the network has one input.
@@ -51,6 +55,24 @@ pub fn not() -> Network {
     let c = net.not(input).expect("the input exists");
     net.set_outputs(&[c]).expect("the unit was just added");
     net
+}
+
+/// Every network's rules and truth table, as `cargo run -p mcculloch-pitts`
+/// prints them.
+pub fn report() -> Result<String, crate::NetworkError> {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (name, net) in all() {
+        let header: Vec<String> = (0..net.inputs()).map(crate::network::input_name).collect();
+        // Writing to a String cannot fail.
+        let _ = writeln!(out, "{name}\n{net}\n  {} | C", header.join(" "));
+        for (inputs, outputs) in net.truth_table()? {
+            let bits: Vec<&str> = inputs.iter().map(|&b| if b { "1" } else { "0" }).collect();
+            let _ = writeln!(out, "  {} | {}", bits.join(" "), u8::from(outputs[0]));
+        }
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 /// All five, with their names, in the figure's order.
