@@ -48,6 +48,12 @@ fn mcculloch_pitts_tables(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(vec![write_text(&book.join("outputs/mcculloch_pitts.txt"), &report)?])
 }
 
+/// What `cargo run -p perceptron` prints for the chapter's iris example.
+fn perceptron_output(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let example = neurons::perceptron::iris::iris_example()?;
+    Ok(vec![write_text(&book.join("outputs/perceptron.txt"), &example.summary())?])
+}
+
 /// The perceptron's iris decision boundary and its failure on XOR (left of
 /// Figure 10-6).
 fn perceptron_figures(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -57,8 +63,9 @@ fn perceptron_figures(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
 fn main() -> ExitCode {
     let book = book_src();
     type Item = fn(&Path) -> anyhow::Result<Vec<PathBuf>>;
-    let items: [(&str, Item); 3] = [
+    let items: [(&str, Item); 4] = [
         ("Figure 10-3 truth tables", mcculloch_pitts_tables),
+        ("perceptron: the chapter's iris example", perceptron_output),
         ("perceptron: iris boundary and XOR (Figure 10-6, left)", perceptron_figures),
         ("Fashion-MNIST samples (Figure 10-10)", fashion_mnist_samples),
     ];

@@ -88,8 +88,21 @@ impl Images {
     /// One row per image, one column per pixel, scaled from 0–255 to 0–1
     /// (the chapter's `X_train / 255.`).
     pub fn to_matrix_f32(&self) -> DMatrix<f32> {
-        let size = self.rows * self.cols;
-        DMatrix::from_row_iterator(self.len(), size, self.pixels.iter().map(|&p| f32::from(p) / 255.0))
+        // nalgebra stores columns contiguously, the file stores images
+        // (rows): copy in blocks of 64 images so that reads and writes both
+        // stay in cache.
+        let (n, size) = (self.len(), self.rows * self.cols);
+        let mut data = vec![0.0f32; n * size];
+        for start in (0..n).step_by(64) {
+            let end = (start + 64).min(n);
+            for j in 0..size {
+                let column = &mut data[j * n + start..j * n + end];
+                for (value, i) in column.iter_mut().zip(start..end) {
+                    *value = f32::from(self.pixels[i * size + j]) / 255.0;
+                }
+            }
+        }
+        DMatrix::from_vec(n, size, data)
     }
 }
 
@@ -163,4 +176,24 @@ pub fn encode_labels(labels: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&(labels.len() as u32).to_be_bytes());
     out.extend_from_slice(labels);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn to_matrix_puts_image_i_pixel_j_at_row_i_column_j() {
+        // 130 images cross two block boundaries of the blocked copy.
+        let (n, rows, cols) = (130, 3, 5);
+        let pixels: Vec<u8> = (0..n * rows * cols).map(|k| (k * 7 % 256) as u8).collect();
+        let images = Images::new(rows, cols, pixels.clone()).unwrap();
+        let x = images.to_matrix_f32();
+        assert_eq!(x.shape(), (n, rows * cols));
+        for i in 0..n {
+            for j in 0..rows * cols {
+                assert_eq!(x[(i, j)], f32::from(pixels[i * rows * cols + j]) / 255.0);
+            }
+        }
+    }
 }

@@ -1,104 +1,96 @@
-//! Times `Perceptron::fit` on synthetic data, for the benchmark against
-//! scikit-learn.
+//! Times `Perceptron::fit`, for the benchmark against scikit-learn.
 //!
 //! ```text
-//! cargo run --release -p perceptron --example synthetic -- [N] [D] [SEED] [--csv PATH] [--repeat K]
-//!     [--max-iter E] [--no-tol]
+//! cargo run --release -p perceptron --example synthetic -- [--rows N] [--features D] [--seed S]
+//!     [--data FILE.csv] [--write-csv PATH] [--max-iter E] [--no-tol] [--repeat K] [--json]
 //! ```
 //!
-//! N rows (100,000) of D features (20), each drawn from a standard normal
-//! distribution; the label is whether `w*·x + b* + ε > 0` for a random unit
-//! vector `w*`, a random `b*` and a noise `ε` of standard deviation 0.1, so
-//! the classes overlap a little and training ends by the `tol` rule rather
-//! than by convergence. `--csv PATH` also writes the data (features `x0`…,
-//! then `y`) so that scikit-learn can be timed on the very same rows.
-//! `--max-iter E --no-tol` runs exactly E epochs (scikit-learn:
-//! `Perceptron(max_iter=E, tol=None)`), to compare the time per epoch.
-//! Prints the epochs, the updates, the training accuracy and the fit time
-//! (the fastest and the median of K fits, 5 by default).
+//! The rows are [`perceptron::data::synthetic`] (100,000 × 20 by default),
+//! or a CSV file whose column `y` holds the classes (`--data`: this is how
+//! `benches/peers/perceptron_sklearn.py` hands both libraries the very same
+//! rows). `--write-csv` saves the synthetic rows in that format. Prints the
+//! epochs, the updates, the training accuracy and the fastest and median
+//! fit time of K fits (5 by default); `--json` prints them as one JSON object.
 
 use std::error::Error;
 use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::time::Instant;
 
-use nalgebra::DMatrix;
+use perceptron::data::{CsvData, synthetic};
 use perceptron::{Options, Perceptron};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-
-/// A standard normal number (Box–Muller).
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u: f64 = 1.0 - rng.random::<f64>(); // in (0, 1]
-    let v: f64 = rng.random();
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-}
-
-/// N × D features and their labels.
-fn synthetic(n: usize, d: usize, seed: u64) -> (DMatrix<f64>, Vec<bool>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut w: Vec<f64> = (0..d).map(|_| normal(&mut rng)).collect();
-    let norm = w.iter().map(|v| v * v).sum::<f64>().sqrt();
-    w.iter_mut().for_each(|v| *v /= norm);
-    let b = 0.5 * normal(&mut rng);
-    let x = DMatrix::from_fn(n, d, |_, _| normal(&mut rng));
-    let y = x
-        .row_iter()
-        .map(|row| row.iter().zip(&w).map(|(x, w)| x * w).sum::<f64>() + b + 0.1 * normal(&mut rng) > 0.0)
-        .collect();
-    (x, y)
-}
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let mut positional = Vec::new();
-    let (mut csv, mut repeat) = (None, 5_usize);
+    let (mut rows, mut features, mut seed, mut repeat) = (100_000_usize, 20_usize, 0_u64, 5_usize);
+    let (mut data, mut write_csv, mut json) = (None::<PathBuf>, None::<PathBuf>, false);
     let mut options = Options::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
-            "--csv" => csv = Some(args.next().ok_or("--csv needs a path")?),
-            "--repeat" => repeat = args.next().ok_or("--repeat needs a count")?.parse()?,
-            "--max-iter" => options.max_iter = args.next().ok_or("--max-iter needs a count")?.parse()?,
+            "--rows" => rows = value()?.parse()?,
+            "--features" => features = value()?.parse()?,
+            "--seed" => seed = value()?.parse()?,
+            "--repeat" => repeat = value()?.parse::<usize>()?.max(1),
+            "--data" => data = Some(value()?.into()),
+            "--write-csv" => write_csv = Some(value()?.into()),
+            "--max-iter" => options.max_iter = value()?.parse()?,
             "--no-tol" => options.tol = None,
-            "--no-shuffle" => options.shuffle = false,
-            _ => positional.push(arg.parse::<u64>().map_err(|e| format!("{arg}: {e}"))?),
+            "--json" => json = true,
+            other => return Err(format!("unknown argument {other}").into()),
         }
     }
-    let n = positional.first().map_or(100_000, |&v| v as usize);
-    let d = positional.get(1).map_or(20, |&v| v as usize);
-    let seed = positional.get(2).copied().unwrap_or(0);
-    let (x, y) = synthetic(n, d, seed);
-
-    if let Some(path) = csv {
-        let mut text = String::with_capacity(n * d * 21);
-        let header: Vec<String> = (0..d).map(|j| format!("x{j}")).collect();
+    options.random_state = seed;
+    let (x, y) = match &data {
+        Some(path) => {
+            let csv = CsvData::read(path, "y", None)?;
+            (csv.x, csv.y)
+        }
+        None => {
+            let (x, y) = synthetic(rows, features, seed);
+            (x, y.into_iter().map(usize::from).collect())
+        }
+    };
+    if let Some(path) = write_csv {
+        let mut text = String::with_capacity(x.nrows() * x.ncols() * 21);
+        let header: Vec<String> = (0..x.ncols()).map(|j| format!("x{j}")).collect();
         writeln!(text, "{},y", header.join(","))?;
         for (row, &label) in x.row_iter().zip(&y) {
-            for v in row.iter() {
-                write!(text, "{v:?},")?;
-            }
-            writeln!(text, "{}", u8::from(label))?;
+            row.iter().try_for_each(|v| write!(text, "{v:?},"))?;
+            writeln!(text, "{label}")?;
         }
         std::fs::write(&path, text)?;
-        println!("wrote {path}");
     }
 
-    let mut times = Vec::new();
     let mut clf = Perceptron::new(options);
+    let mut times = Vec::with_capacity(repeat);
     let mut report = None;
-    for _ in 0..repeat.max(1) {
+    for _ in 0..repeat {
         let start = Instant::now();
         report = Some(clf.fit(&x, &y)?);
         times.push(start.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);
     let report = report.ok_or("no fit")?;
-    println!(
-        "{n} × {d}, seed {seed}: {} epochs ({:?}), {} updates, training accuracy {:.4}",
-        report.n_iter(),
-        report.stop,
-        report.updates(),
-        clf.score(&x, &y)?
-    );
-    println!("fit: {:.4} s fastest, {:.4} s median of {}", times[0], times[times.len() / 2], times.len());
+    let accuracy = clf.score(&x, &y)?;
+    let (fastest, median) = (times[0], times[times.len() / 2]);
+    if json {
+        let out = serde_json::json!({
+            "rows": x.nrows(), "features": x.ncols(), "epochs": report.n_iter(),
+            "updates": report.updates(), "training_accuracy": accuracy,
+            "fit_seconds_min": fastest, "fit_seconds_median": median, "repeat": times.len(),
+        });
+        println!("{out}");
+    } else {
+        println!(
+            "{} × {}: {} epochs ({:?}), {} updates, training accuracy {accuracy:.4}",
+            x.nrows(),
+            x.ncols(),
+            report.n_iter(),
+            report.stop,
+            report.updates()
+        );
+        println!("fit: {fastest:.4} s fastest, {median:.4} s median of {}", times.len());
+    }
     Ok(())
 }

@@ -94,6 +94,32 @@ impl CsvData {
     }
 }
 
+/// `n` rows of `d` standard-normal features, labelled by whether
+/// `w*·x + b* + ε > 0` for a random unit vector `w*`, a random bias `b*` and
+/// a noise `ε` of standard deviation 0.1: nearly, but not quite, linearly
+/// separable. The same seed gives the same rows on every machine (ChaCha8).
+/// Used by the benchmarks.
+pub fn synthetic(n: usize, d: usize, seed: u64) -> (DMatrix<f64>, Vec<bool>) {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    // A standard normal number (Box–Muller).
+    let mut normal = move || {
+        let u: f64 = 1.0 - rng.random::<f64>(); // in (0, 1]
+        let v: f64 = rng.random();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    };
+    let mut w: Vec<f64> = (0..d).map(|_| normal()).collect();
+    let norm = w.iter().map(|v| v * v).sum::<f64>().sqrt().max(f64::MIN_POSITIVE);
+    w.iter_mut().for_each(|v| *v /= norm);
+    let b = 0.5 * normal();
+    let x = DMatrix::from_fn(n, d, |_, _| normal());
+    let y = x
+        .row_iter()
+        .map(|row| row.iter().zip(&w).map(|(x, w)| x * w).sum::<f64>() + b + 0.1 * normal() > 0.0)
+        .collect();
+    (x, y)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,6 +36,20 @@ pub struct IrisExample {
     pub predictions: Vec<bool>,
 }
 
+impl IrisExample {
+    /// What `cargo run -p perceptron` prints about the example.
+    pub fn summary(&self) -> String {
+        let mut text =
+            String::from("Is it an Iris setosa? Petal length and width of the 150 iris flowers.\n");
+        text +=
+            &crate::describe(&self.classifier, &self.report, self.training_accuracy, |j| format!("unit {j}"));
+        for (flower, prediction) in self.new_flowers.row_iter().zip(&self.predictions) {
+            text += &format!("flower ({}, {}) cm: Iris setosa = {prediction}\n", flower[0], flower[1]);
+        }
+        text
+    }
+}
+
 // ANCHOR: iris_example
 /// The example as the chapter runs it: `Perceptron(random_state=42)`.
 pub fn iris_example() -> Result<IrisExample> {

@@ -28,6 +28,7 @@
 //! ```
 
 pub mod data;
+mod describe;
 mod error;
 pub mod figures;
 pub mod iris;
@@ -37,6 +38,7 @@ pub mod perceptron;
 pub mod tlu;
 pub mod xor;
 
+pub use describe::describe;
 pub use error::{PerceptronError, Result};
 pub use figures::figures;
 pub use layer::Layer;

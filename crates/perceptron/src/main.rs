@@ -16,7 +16,7 @@ use mcculloch_pitts::ShapeError;
 use perceptron::data::CsvData;
 use perceptron::figures::{IRIS_FIGURE, book_figures_dir, iris_figure, regions_figure};
 use perceptron::iris::iris_example_with;
-use perceptron::{FitReport, Options, Perceptron, PerceptronError, Stop};
+use perceptron::{FitReport, Options, Perceptron, PerceptronError, describe};
 use plotting::RegionOptions;
 use serde_json::{Value, json};
 
@@ -84,11 +84,7 @@ fn run(cli: &Cli) -> Result<(), PerceptronError> {
 fn iris(cli: &Cli, options: Options) -> Result<Value, PerceptronError> {
     let example = iris_example_with(options)?;
     let clf = &example.classifier;
-    println!("Is it an Iris setosa? Petal length and width of the 150 iris flowers.");
-    describe(clf, &example.report, example.training_accuracy, |j| format!("unit {j}"));
-    for (flower, prediction) in example.new_flowers.row_iter().zip(&example.predictions) {
-        println!("flower ({}, {}) cm: Iris setosa = {prediction}", flower[0], flower[1]);
-    }
+    print!("{}", example.summary());
     let figure = match (&cli.figure, cli.no_figure) {
         (_, true) => None,
         (Some(path), _) => Some(path.clone()),
@@ -124,7 +120,7 @@ fn csv(cli: &Cli, path: &Path, target: &str, options: Options) -> Result<Value, 
     } else {
         println!("target `{target}`: {} classes, one TLU per class (one-vs-rest)", names.len());
     }
-    describe(&clf, &report, accuracy, |j| format!("`{}`", names[j]));
+    print!("{}", describe(&clf, &report, accuracy, |j| format!("`{}`", names[j])));
     if let Some(figure) = figure {
         let options = RegionOptions {
             x_label: data.feature_names[0].clone(),
@@ -142,32 +138,6 @@ fn csv(cli: &Cli, path: &Path, target: &str, options: Options) -> Result<Value, 
     Ok(out)
 }
 
-/// Prints the parameters and the course of training; `unit` names unit `j`
-/// when there are several.
-fn describe<L>(clf: &Perceptron<L>, report: &FitReport, accuracy: f64, unit: impl Fn(usize) -> String) {
-    let o = clf.options();
-    let tol = o.tol.map_or("None".into(), |t| t.to_string());
-    println!(
-        "Perceptron(eta0={}, max_iter={}, tol={tol}, random_state={})",
-        o.eta0, o.max_iter, o.random_state
-    );
-    if let (Some(w), Some(b)) = (clf.coef(), clf.intercept()) {
-        for (j, row) in w.row_iter().enumerate() {
-            let weights: Vec<String> = row.iter().map(|&v| short(v)).collect();
-            let name = if w.nrows() > 1 { format!("{}: ", unit(j)) } else { String::new() };
-            println!("{name}w = [{}], b = {}", weights.join(", "), short(b[j]));
-        }
-    }
-    let why = match report.stop {
-        Stop::Converged => "converged: the last epoch made no update",
-        Stop::NoImprovement => "stopped: the loss no longer improved by tol",
-        Stop::MaxIter => "stopped at max_iter without converging",
-    };
-    println!("epochs: {} ({why})", report.n_iter());
-    println!("updates: {}", report.updates());
-    println!("training accuracy: {accuracy:.4}");
-}
-
 /// The results as JSON, without the dataset-specific fields.
 fn results<L>(clf: &Perceptron<L>, report: &FitReport, accuracy: f64, figure: Option<&Path>) -> Value {
     let weights: Vec<Vec<f64>> =
@@ -183,11 +153,4 @@ fn results<L>(clf: &Perceptron<L>, report: &FitReport, accuracy: f64, figure: Op
         "options": clf.options(),
         "figure": figure.map(|p| p.display().to_string()),
     })
-}
-
-/// A number with at most four decimals, without trailing zeros.
-fn short(v: f64) -> String {
-    let text = format!("{v:.4}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".into() } else { text.into() }
 }
