@@ -119,6 +119,7 @@ impl Layer {
         self.weights.ncols()
     }
 
+    // ANCHOR: batch
     /// The weighted sums `Z = XW + b` for a batch, one row per instance and
     /// one column per unit.
     ///
@@ -137,4 +138,5 @@ impl Layer {
         self.step.apply_mut(&mut z);
         Ok(z)
     }
+    // ANCHOR_END: batch
 }

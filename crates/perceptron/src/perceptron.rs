@@ -44,6 +44,7 @@ use serde::Serialize;
 use crate::learning_rule::correct;
 use crate::{Layer, PerceptronError, Result, Step};
 
+// ANCHOR: options
 /// The hyperparameters, named and defaulted as in scikit-learn.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Options {
@@ -65,6 +66,7 @@ pub struct Options {
     /// Whether to learn the biases; if false they stay 0 (true).
     pub fit_intercept: bool,
 }
+// ANCHOR_END: options
 
 impl Default for Options {
     fn default() -> Self {
@@ -342,6 +344,7 @@ fn train(options: &Options, rows: &[f64], targets: &[f64], layer: &mut Layer) ->
             epoch.errors += usize::from(c.misclassified);
         }
         epochs.push(epoch);
+        // ANCHOR: stopping
         if epoch.updates == 0 {
             stop = Stop::Converged;
             break;
@@ -359,6 +362,7 @@ fn train(options: &Options, rows: &[f64], targets: &[f64], layer: &mut Layer) ->
             stop = Stop::NoImprovement;
             break;
         }
+        // ANCHOR_END: stopping
     }
     FitReport { epochs, stop }
 }

@@ -70,6 +70,7 @@ proptest! {
         data_seed in any::<u64>(),
         shuffle_seed in any::<u64>(),
     ) {
+        // ANCHOR: novikoff
         let (x, y, r, g) = separable(n, d, gamma, data_seed);
         prop_assert!(g >= gamma, "margin {g} < {gamma}");
         let bound = (r / g).powi(2);
@@ -80,6 +81,7 @@ proptest! {
         let last = report.epochs.last().unwrap();
         prop_assert_eq!((last.errors, last.updates), (0, 0));
         prop_assert!(report.updates() as f64 <= bound, "{} updates > (R/γ)² = {bound}", report.updates());
+        // ANCHOR_END: novikoff
         prop_assert_eq!(clf.score(&x, &y).unwrap(), 1.0);
     }
 

@@ -48,9 +48,11 @@ pub use mcculloch_pitts::{Network, NetworkError, Signal, Unit};
 ///
 /// [`NetworkError::UnknownSignal`] if `a` or `b` is not a signal of `net`.
 /// The methods of [`Network`] already return that error: pass it on with `?`.
+// ANCHOR: xor_of
 pub fn xor_of(net: &mut Network, a: Signal, b: Signal) -> Result<Signal, NetworkError> {
     todo!("exercise 2: XOR = (a AND NOT b) OR (b AND NOT a); net.and_not and net.or add those units")
 }
+// ANCHOR_END: xor_of
 
 /// A network with two inputs (A is input 0, B is input 1) and one output,
 /// on exactly when one of A and B is on.
@@ -60,6 +62,8 @@ pub fn xor_of(net: &mut Network, a: Signal, b: Signal) -> Result<Signal, Network
 /// `net.set_outputs(&[signal])`. The checks read the network's truth table
 /// and also fire its units one by one, following the McCulloch–Pitts rule.
 #[must_use]
+// ANCHOR: xor
 pub fn xor() -> Network {
     todo!("exercise 2: Network::new(2), then xor_of on its two inputs, then set_outputs")
 }
+// ANCHOR_END: xor

@@ -40,22 +40,28 @@ use nalgebra::{DMatrix, DVector};
 /// equal forms `1 / (1 + e^(−z))` and `e^z / (1 + e^z)` is safe for a large
 /// positive `z`, and which for a large negative one?
 #[must_use]
+// ANCHOR: sigmoid
 pub fn sigmoid(z: f64) -> f64 {
     todo!("exercise 3: 1 / (1 + exp(-z)) when z >= 0, exp(z) / (1 + exp(z)) otherwise")
 }
+// ANCHOR_END: sigmoid
 
 /// A single threshold logic unit whose step has been replaced by the
 /// logistic function, trained by gradient descent on the log loss: a
 /// logistic regression classifier.
 #[derive(Clone, Debug, PartialEq)]
+// ANCHOR: model
 pub struct LogisticPerceptron {
     /// One weight per input feature.
     pub w: DVector<f64>,
     /// The bias.
     pub b: f64,
 }
+// ANCHOR_END: model
 
+// ANCHOR: impl_open
 impl LogisticPerceptron {
+    // ANCHOR_END: impl_open
     /// Trains on `x` (one row per instance, one column per feature) and the
     /// labels `y` (one per row, `true` for the positive class) by `epochs`
     /// steps of full-batch gradient descent on the log loss, with learning
@@ -75,12 +81,14 @@ impl LogisticPerceptron {
     /// May panic if `x` has no rows, or if `y` does not have one label per
     /// row of `x`.
     #[must_use]
+    // ANCHOR: fit
     pub fn fit(x: &DMatrix<f64>, y: &[bool], eta: f64, epochs: usize) -> Self {
         todo!(
             "exercise 3: start from zeros; each epoch: errors = predict_proba(x) - y, then \
              w -= eta * x^T errors / m and b -= eta * sum(errors) / m"
         )
     }
+    // ANCHOR_END: fit
 
     /// The weighted sums `z = Xw + b`, one per row of `x`.
     ///
@@ -93,12 +101,14 @@ impl LogisticPerceptron {
     ///
     /// May panic if `x` does not have one column per weight.
     #[must_use]
+    // ANCHOR: decision_function
     pub fn decision_function(&self, x: &DMatrix<f64>) -> DVector<f64> {
         todo!(
             "exercise 3: mcculloch_pitts::affine(x, &w as a one-column matrix, &[b] as a vector), \
              then take its only column"
         )
     }
+    // ANCHOR_END: decision_function
 
     /// The estimated probabilities of the positive class, `σ(Xw + b)`, one per
     /// row of `x`.
@@ -107,9 +117,11 @@ impl LogisticPerceptron {
     ///
     /// May panic if `x` does not have one column per weight.
     #[must_use]
+    // ANCHOR: predict_proba
     pub fn predict_proba(&self, x: &DMatrix<f64>) -> DVector<f64> {
         todo!("exercise 3: apply sigmoid to every entry of decision_function(x)")
     }
+    // ANCHOR_END: predict_proba
 
     /// The predicted classes, one per row of `x`: positive when the estimated
     /// probability is at least 0.5 (that is, when `Xw + b ≥ 0`).
@@ -118,7 +130,11 @@ impl LogisticPerceptron {
     ///
     /// May panic if `x` does not have one column per weight.
     #[must_use]
+    // ANCHOR: predict
     pub fn predict(&self, x: &DMatrix<f64>) -> Vec<bool> {
         todo!("exercise 3: true where predict_proba(x) is at least 0.5")
     }
+    // ANCHOR_END: predict
+    // ANCHOR: impl_close
 }
+// ANCHOR_END: impl_close

@@ -50,12 +50,15 @@ use nalgebra::DVector;
 ///   happens to the mean *squared* error when the training set contains many
 ///   outliers?
 #[must_use]
+// ANCHOR: output_layer
 pub fn output_layer(task: &Task) -> OutputLayer {
     todo!(
         "exercise 7: match on the task; Table 10-2 covers the three classification cases and Table 10-1 the regression one"
     )
 }
+// ANCHOR_END: output_layer
 
+// ANCHOR: cases
 /// Spam or ham: the output layer of an email classifier.
 ///
 /// Describe the problem as a [`Task`] and let [`output_layer`] answer. What
@@ -82,6 +85,7 @@ pub fn mnist() -> OutputLayer {
 pub fn house_prices() -> OutputLayer {
     todo!("exercise 7: one number per house; can a price be negative?")
 }
+// ANCHOR_END: cases
 
 /// Returns the predictions, in the task's own units, of an output layer whose
 /// weighted sums (before activation) are `logits`, one per output neuron.
@@ -95,8 +99,10 @@ pub fn house_prices() -> OutputLayer {
 ///
 /// You may assume that `logits` has `layer.neurons` entries.
 #[must_use]
+// ANCHOR: predict
 pub fn predict(task: &Task, layer: &OutputLayer, logits: &DVector<f64>) -> DVector<f64> {
     todo!(
         "exercise 7: apply layer.activation; for a bounded regression, map the activation's range onto low..high"
     )
 }
+// ANCHOR_END: predict

@@ -25,7 +25,9 @@
 //! ```
 //!
 //! Another correct answer is `(A ∨ B) ∧ ¬(A ∧ B)`: "at least one, but not
-//! both". It needs a NOT, hence an always-on unit, and one unit more.
+//! both". It also takes three units: an OR unit, an AND unit, and an output
+//! unit that fires on the OR unit unless the AND unit inhibits it
+//! (`and_not`), since an inhibitory connection already means "but not".
 //!
 //! Because [`xor_of`] adds its units to any network, XORs can be chained:
 //! `((A ⊕ B) ⊕ C) ⊕ D` is on when an odd number of the four inputs are on
@@ -44,15 +46,18 @@ pub use mcculloch_pitts::{Network, NetworkError, Signal, Unit};
 /// # Errors
 ///
 /// [`NetworkError::UnknownSignal`] if `a` or `b` is not a signal of `net`.
+// ANCHOR: solution
 pub fn xor_of(net: &mut Network, a: Signal, b: Signal) -> Result<Signal, NetworkError> {
     let a_not_b = net.and_not(a, b)?;
     let b_not_a = net.and_not(b, a)?;
     net.or(a_not_b, b_not_a)
 }
+// ANCHOR_END: solution
 
 /// A network with two inputs (A is input 0, B is input 1) and one output,
 /// on exactly when one of A and B is on.
 #[must_use]
+// ANCHOR: solution_xor
 pub fn xor() -> Network {
     let mut net = Network::new(2);
     let (a, b) = (Signal::Input(0), Signal::Input(1));
@@ -60,3 +65,4 @@ pub fn xor() -> Network {
     net.set_outputs(&[a_xor_b]).expect("the output unit was just added");
     net
 }
+// ANCHOR_END: solution_xor

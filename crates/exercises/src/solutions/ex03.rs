@@ -67,6 +67,7 @@ use nalgebra::{DMatrix, DVector};
 /// in `(0, 1]` and neither form can produce `∞ / ∞`. For very large `|z|` the
 /// result rounds to exactly 0 or 1, which is the correctly rounded value.
 #[must_use]
+// ANCHOR: solution_sigmoid
 pub fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + (-z).exp())
@@ -75,6 +76,7 @@ pub fn sigmoid(z: f64) -> f64 {
         e / (1.0 + e)
     }
 }
+// ANCHOR_END: solution_sigmoid
 
 /// A single threshold logic unit whose step has been replaced by the
 /// logistic function, trained by gradient descent on the log loss: a
@@ -87,7 +89,9 @@ pub struct LogisticPerceptron {
     pub b: f64,
 }
 
+// ANCHOR: impl_open
 impl LogisticPerceptron {
+    // ANCHOR_END: impl_open
     /// Trains on `x` (one row per instance, one column per feature) and the
     /// labels `y` (one per row, `true` for the positive class) by `epochs`
     /// steps of full-batch gradient descent on the log loss, with learning
@@ -101,6 +105,7 @@ impl LogisticPerceptron {
     ///
     /// If `x` has no rows, or if `y` does not have one label per row of `x`.
     #[must_use]
+    // ANCHOR: solution_fit
     pub fn fit(x: &DMatrix<f64>, y: &[bool], eta: f64, epochs: usize) -> Self {
         assert!(x.nrows() > 0, "training needs at least one instance");
         assert_eq!(y.len(), x.nrows(), "one label per row of x is needed");
@@ -117,6 +122,7 @@ impl LogisticPerceptron {
         }
         model
     }
+    // ANCHOR_END: solution_fit
 
     /// The weighted sums `z = Xw + b`, one per row of `x`, computed with the
     /// affine kernel of Equation 10-2 (a layer of one neuron).
@@ -125,12 +131,14 @@ impl LogisticPerceptron {
     ///
     /// If `x` does not have one column per weight.
     #[must_use]
+    // ANCHOR: solution_decision_function
     pub fn decision_function(&self, x: &DMatrix<f64>) -> DVector<f64> {
         let w = DMatrix::from_column_slice(self.w.len(), 1, self.w.as_slice());
         let b = DVector::from_element(1, self.b);
         let z = affine(x, &w, &b).expect("x needs one column per weight");
         z.column(0).into_owned()
     }
+    // ANCHOR_END: solution_decision_function
 
     /// The estimated probabilities of the positive class, `σ(Xw + b)`, one per
     /// row of `x`.
@@ -139,9 +147,11 @@ impl LogisticPerceptron {
     ///
     /// If `x` does not have one column per weight.
     #[must_use]
+    // ANCHOR: solution_predict_proba
     pub fn predict_proba(&self, x: &DMatrix<f64>) -> DVector<f64> {
         self.decision_function(x).map(sigmoid)
     }
+    // ANCHOR_END: solution_predict_proba
 
     /// The predicted classes, one per row of `x`: positive when the estimated
     /// probability is at least 0.5 (that is, when `Xw + b ≥ 0`).
@@ -150,7 +160,11 @@ impl LogisticPerceptron {
     ///
     /// If `x` does not have one column per weight.
     #[must_use]
+    // ANCHOR: solution_predict
     pub fn predict(&self, x: &DMatrix<f64>) -> Vec<bool> {
         self.predict_proba(x).iter().map(|&p| p >= 0.5).collect()
     }
+    // ANCHOR_END: solution_predict
+    // ANCHOR: impl_close
 }
+// ANCHOR_END: impl_close

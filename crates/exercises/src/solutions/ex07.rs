@@ -41,6 +41,7 @@ use nalgebra::DVector;
 ///   [`predict`]). MSE is the usual loss; with many outliers the Huber loss
 ///   (or MAE) keeps a few huge errors from dominating training.
 #[must_use]
+// ANCHOR: solution_output_layer
 pub fn output_layer(task: &Task) -> OutputLayer {
     match *task {
         Task::Binary => {
@@ -65,7 +66,9 @@ pub fn output_layer(task: &Task) -> OutputLayer {
         },
     }
 }
+// ANCHOR_END: solution_output_layer
 
+// ANCHOR: solution_spam_ham
 /// Spam or ham: a binary classification, hence one sigmoid neuron trained
 /// with binary cross-entropy. Its output is the estimated probability that the
 /// email is spam.
@@ -73,7 +76,9 @@ pub fn output_layer(task: &Task) -> OutputLayer {
 pub fn spam_ham() -> OutputLayer {
     output_layer(&Task::Binary)
 }
+// ANCHOR_END: solution_spam_ham
 
+// ANCHOR: solution_mnist
 /// MNIST: every image shows exactly one of the ten digits, so ten softmax
 /// neurons (one estimated probability per digit, summing to 1) trained with
 /// categorical cross-entropy.
@@ -81,7 +86,9 @@ pub fn spam_ham() -> OutputLayer {
 pub fn mnist() -> OutputLayer {
     output_layer(&Task::Multiclass { classes: 10 })
 }
+// ANCHOR_END: solution_mnist
 
+// ANCHOR: solution_house_prices
 /// House prices: one value per house, so one output neuron. The chapter's
 /// answer uses no output activation and the MSE loss. Prices are never
 /// negative, so ReLU or softplus would be fine too. When prices span several
@@ -90,6 +97,7 @@ pub fn mnist() -> OutputLayer {
 pub fn house_prices() -> OutputLayer {
     output_layer(&Task::Regression { outputs: 1, range: OutputRange::Unbounded, outliers: false })
 }
+// ANCHOR_END: solution_house_prices
 
 /// The predictions, in the task's own units, of an output layer whose
 /// weighted sums are `logits` (one entry per output neuron).
@@ -105,6 +113,7 @@ pub fn house_prices() -> OutputLayer {
 ///
 /// If `logits` does not have `layer.neurons` entries.
 #[must_use]
+// ANCHOR: solution_predict
 pub fn predict(task: &Task, layer: &OutputLayer, logits: &DVector<f64>) -> DVector<f64> {
     assert_eq!(logits.len(), layer.neurons, "one logit per output neuron is expected");
     let activated = layer.activation.apply(logits);
@@ -121,3 +130,4 @@ pub fn predict(task: &Task, layer: &OutputLayer, logits: &DVector<f64>) -> DVect
         _ => activated,
     }
 }
+// ANCHOR_END: solution_predict
