@@ -91,7 +91,8 @@ fn fill_and_multiply<T: RealField + Copy>(
     w: &DMatrix<T>,
     b: &DVector<T>,
 ) {
-    for (mut column, &bias) in z.column_iter_mut().zip(b.iter()) {
+    let rows = z.nrows().max(1);
+    for (column, &bias) in z.as_mut_slice().chunks_exact_mut(rows).zip(b.iter()) {
         column.fill(bias);
     }
     z.gemm(T::one(), x, w, T::one());

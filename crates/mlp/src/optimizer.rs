@@ -1,0 +1,110 @@
+//! Gradient-descent steps: plain or momentum SGD, and Adam, with
+//! scikit-learn's update formulas. The optimizer's state (velocities,
+//! moment estimates) is allocated once, shaped like the network.
+//!
+//! - SGD with momentum β: `v ← βv − η g`, `θ ← θ + v` (Nesterov: the step
+//!   is `βv − η g` with the updated `v`);
+//! - Adam: `m ← β₁m + (1 − β₁)g`, `s ← β₂s + (1 − β₂)g²`,
+//!   `θ ← θ − η_t m / (√s + ε)` with `η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::backprop::{Gradients, Mlp};
+
+/// Which optimizer, with its hyperparameters.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Optimizer {
+    /// Mini-batch gradient descent, optionally with momentum.
+    Sgd {
+        /// The learning rate η.
+        learning_rate: f64,
+        /// The momentum β (0: plain gradient descent).
+        momentum: f64,
+        /// Nesterov's accelerated gradient.
+        nesterov: bool,
+    },
+    /// Adam (Kingma and Ba, 2014).
+    Adam {
+        /// The learning rate η.
+        learning_rate: f64,
+        /// Decay of the first-moment estimate.
+        beta_1: f64,
+        /// Decay of the second-moment estimate.
+        beta_2: f64,
+        /// Added to the denominator for stability.
+        epsilon: f64,
+    },
+}
+
+impl Optimizer {
+    /// Adam with Keras's and scikit-learn's defaults and this learning rate.
+    pub fn adam(learning_rate: f64) -> Optimizer {
+        Optimizer::Adam { learning_rate, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-8 }
+    }
+
+    /// SGD with scikit-learn's defaults (momentum 0.9, Nesterov) and this
+    /// learning rate.
+    pub fn sgd(learning_rate: f64) -> Optimizer {
+        Optimizer::Sgd { learning_rate, momentum: 0.9, nesterov: true }
+    }
+
+    /// The learning rate.
+    pub fn learning_rate(&self) -> f64 {
+        match *self {
+            Optimizer::Sgd { learning_rate, .. } | Optimizer::Adam { learning_rate, .. } => learning_rate,
+        }
+    }
+}
+
+/// An optimizer with its state for one network.
+#[derive(Clone, Debug)]
+pub struct OptimizerState {
+    optimizer: Optimizer,
+    first: Vec<Vec<f64>>,
+    second: Vec<Vec<f64>>,
+    t: i32,
+}
+
+impl OptimizerState {
+    /// Fresh state (zero velocities and moments) shaped like `mlp`.
+    pub fn new(optimizer: Optimizer, mlp: &Mlp) -> OptimizerState {
+        let shapes: Vec<Vec<f64>> =
+            mlp.layers.iter().flat_map(|l| [vec![0.0; l.w.len()], vec![0.0; l.b.len()]]).collect();
+        OptimizerState { optimizer, first: shapes.clone(), second: shapes, t: 0 }
+    }
+
+    /// The optimizer.
+    pub fn optimizer(&self) -> Optimizer {
+        self.optimizer
+    }
+
+    /// Updates every parameter of `mlp` from its gradient.
+    pub fn step(&mut self, mlp: &mut Mlp, grads: &Gradients) {
+        self.t = self.t.saturating_add(1);
+        let params = mlp.layers.iter_mut().flat_map(|l| [l.w.as_mut_slice(), l.b.as_mut_slice()]);
+        let gradients = grads.w.iter().zip(&grads.b).flat_map(|(w, b)| [w.as_slice(), b.as_slice()]);
+        for (((theta, g), first), second) in params.zip(gradients).zip(&mut self.first).zip(&mut self.second)
+        {
+            match self.optimizer {
+                Optimizer::Sgd { learning_rate, momentum, nesterov } => {
+                    for ((p, &g), v) in theta.iter_mut().zip(g).zip(first.iter_mut()) {
+                        *v = momentum * *v - learning_rate * g;
+                        *p += if nesterov { momentum * *v - learning_rate * g } else { *v };
+                    }
+                }
+                Optimizer::Adam { learning_rate, beta_1, beta_2, epsilon } => {
+                    let rate =
+                        learning_rate * (1.0 - beta_2.powi(self.t)).sqrt() / (1.0 - beta_1.powi(self.t));
+                    for (((p, &g), m), s) in
+                        theta.iter_mut().zip(g).zip(first.iter_mut()).zip(second.iter_mut())
+                    {
+                        *m = beta_1 * *m + (1.0 - beta_1) * g;
+                        *s = beta_2 * *s + (1.0 - beta_2) * g * g;
+                        *p -= rate * *m / (s.sqrt() + epsilon);
+                    }
+                }
+            }
+        }
+    }
+}
