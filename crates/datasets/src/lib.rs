@@ -30,6 +30,7 @@ pub mod fetch;
 pub mod idx;
 pub mod images;
 pub mod iris;
+pub mod numpy_random;
 pub mod read;
 pub mod split;
 pub mod table;

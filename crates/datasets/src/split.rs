@@ -17,7 +17,7 @@
 //! # Ok::<(), datasets::Error>(())
 //! ```
 
-use rand_mt::Mt;
+use crate::numpy_random::RandomState;
 
 use crate::error::{Error, Result};
 
@@ -65,29 +65,7 @@ pub fn train_test_split(n: usize, test_size: f64, random_state: u32) -> Result<S
 
 /// NumPy's legacy `np.random.RandomState(seed).permutation(n)`.
 pub fn numpy_permutation(n: usize, seed: u32) -> Vec<usize> {
-    let mut rng = Mt::new(seed);
-    let mut perm: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        let j = numpy_interval(&mut rng, i as u64) as usize;
-        perm.swap(i, j);
-    }
-    perm
-}
-
-/// NumPy's `random_interval(max)`: a uniform integer in `0..=max` by
-/// masked rejection sampling on 32-bit (or 64-bit) draws.
-fn numpy_interval(rng: &mut Mt, max: u64) -> u64 {
-    if max == 0 {
-        return 0;
-    }
-    let mask = u64::MAX >> max.leading_zeros();
-    loop {
-        let value =
-            if max <= u64::from(u32::MAX) { u64::from(rng.next_u32()) & mask } else { rng.next_u64() & mask };
-        if value <= max {
-            return value;
-        }
-    }
+    RandomState::new(seed).permutation(n)
 }
 
 #[cfg(test)]
