@@ -36,6 +36,12 @@
 //! [`vocab`] and are shared by both copies: you pick from them, you do not
 //! write them.
 //!
+//! Exercises 4 to 6 are about the multilayer perceptron itself, so they work
+//! with stage 3's types instead: `mlp::Activation`, which also knows each
+//! activation's derivative (re-exported as `ex04::Activation`, a different
+//! type from [`vocab::Activation`]), and `mlp::Mlp`, which the checks use as
+//! the reference network.
+//!
 //! # Exercises available
 //!
 //! * exercise 2, [`ex02`]: a network of McCulloch–Pitts units that computes
@@ -46,6 +52,18 @@
 //!   logic unit turned into logistic regression: a sigmoid instead of the
 //!   step, and gradient descent on the log loss instead of the perceptron
 //!   rule.
+//! * exercise 4, [`ex04`]: why the sigmoid made it possible to train the
+//!   first MLPs (answered in the solution's documentation), made runnable:
+//!   the derivatives of the step and of the sigmoid, and one neuron trained
+//!   by gradient descent, whose weights never move with the step and whose
+//!   loss goes down with the sigmoid.
+//! * exercise 5, [`ex05`]: three popular activation functions (ReLU, tanh,
+//!   sigmoid) and their derivatives, checked against the `mlp` crate and
+//!   finite differences, and sampled as named curves for a figure.
+//! * exercise 6, [`ex06`]: the shapes of `X`, `W_h`, `b_h`, `W_o`, `b_o` and
+//!   `Y` in an MLP with 10 inputs, 50 hidden and 3 output ReLU neurons (and
+//!   any other sizes), and its equation
+//!   `Y = ReLU(ReLU(X W_h + b_h) W_o + b_o)`, checked against `mlp::Mlp`.
 //! * exercise 7, [`ex07`]: the output layer (neurons, activation, loss) for
 //!   spam/ham classification, for MNIST and for house prices, and more
 //!   generally for any regression or classification task.
