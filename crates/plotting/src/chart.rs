@@ -1,11 +1,14 @@
-//! Line charts of several named series.
+//! Line charts of several named series, and the pieces every chart of the
+//! crate is drawn with: axes, legend, tick labels and clipping.
 
 use std::path::Path;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::data::float::FloatPrettyPrinter;
 use plotters::prelude::{
-    BLACK, ChartBuilder, Circle, DrawingArea, DrawingBackend, PathElement, RGBColor, SeriesLabelPosition,
-    WHITE,
+    BLACK, Cartesian2d, ChartBuilder, ChartContext, Circle, DrawingArea, DrawingBackend, PathElement,
+    RGBColor, SeriesLabelPosition, WHITE,
 };
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, ShapeStyle};
 
@@ -125,37 +128,8 @@ pub fn line_chart(path: &Path, options: &ChartOptions, series: &[Series]) -> Res
     if series.is_empty() {
         return Err(PlotError::Empty { path: path.to_path_buf(), what: "no series to draw".into() });
     }
-    for (name, points) in series {
-        if points.is_empty() {
-            return Err(PlotError::Empty {
-                path: path.to_path_buf(),
-                what: format!("series {name:?} has no point"),
-            });
-        }
-        if let Some((index, &(x, y))) =
-            points.iter().enumerate().find(|(_, (x, y))| !x.is_finite() || !y.is_finite())
-        {
-            return Err(PlotError::NonFinite { path: path.to_path_buf(), series: name.clone(), index, x, y });
-        }
-    }
-    let all = || series.iter().flat_map(|(_, points)| points.iter().copied());
-    let x_range = match options.x_range {
-        Some(range) => checked_range(path, "x", range)?,
-        None => {
-            let (lo, hi) = span(all().map(|(x, _)| x));
-            checked_range(path, "x", widen(lo, hi, 0.0))?
-        }
-    };
-    let y_range = match options.y_range {
-        Some(range) => checked_range(path, "y", range)?,
-        None => {
-            let (lo, hi) = span(all().map(|(_, y)| y));
-            checked_range(path, "y", widen(lo, hi, 0.05))?
-        }
-    };
+    let chart = Chart::new(path, options, series)?;
     ensure_fonts()?;
-
-    let chart = Chart { options, series, x_range, y_range };
     write_atomically(path, (options.width, options.height), &chart)
 }
 
@@ -186,55 +160,79 @@ pub(crate) fn checked_range(path: &Path, axis: &str, range: (f64, f64)) -> Resul
     }
 }
 
-/// A validated chart.
-struct Chart<'a> {
+/// A validated line chart: a whole [`line_chart`] figure, or one panel of a
+/// [`crate::line_panels`] figure.
+pub(crate) struct Chart<'a> {
     options: &'a ChartOptions,
     series: &'a [Series],
-    x_range: (f64, f64),
-    y_range: (f64, f64),
+    bounds: Bounds,
 }
 
-impl Figure for Chart<'_> {
-    fn draw<DB>(&self, root: &DrawingArea<DB, Shift>, path: &Path) -> Result<(), PlotError>
+impl<'a> Chart<'a> {
+    /// Checks the points of `series` (the caller rejects an empty list) and
+    /// fixes the axis ranges: those of `options`, or the span of the data.
+    pub(crate) fn new(
+        path: &Path,
+        options: &'a ChartOptions,
+        series: &'a [Series],
+    ) -> Result<Self, PlotError> {
+        for (name, points) in series {
+            if points.is_empty() {
+                return Err(PlotError::Empty {
+                    path: path.to_path_buf(),
+                    what: format!("series {name:?} has no point"),
+                });
+            }
+            if let Some((index, &(x, y))) =
+                points.iter().enumerate().find(|(_, (x, y))| !x.is_finite() || !y.is_finite())
+            {
+                return Err(PlotError::NonFinite {
+                    path: path.to_path_buf(),
+                    series: name.clone(),
+                    index,
+                    x,
+                    y,
+                });
+            }
+        }
+        let all = || series.iter().flat_map(|(_, points)| points.iter().copied());
+        let range = |axis, given: Option<(f64, f64)>, coordinate: fn((f64, f64)) -> f64, margin| match given {
+            Some(range) => checked_range(path, axis, range),
+            None => {
+                let (lo, hi) = span(all().map(coordinate));
+                checked_range(path, axis, widen(lo, hi, margin))
+            }
+        };
+        let bounds = Bounds {
+            x: range("x", options.x_range, |p| p.0, 0.0)?,
+            y: range("y", options.y_range, |p| p.1, 0.05)?,
+        };
+        Ok(Self { options, series, bounds })
+    }
+
+    /// Draws the chart on `area`: title, axes, grid, lines and legend. With
+    /// `tidy_ticks`, no tick label reads `-0.0` (see [`tick`]).
+    pub(crate) fn draw_on<DB>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        tidy_ticks: bool,
+        path: &Path,
+    ) -> Result<(), PlotError>
     where
         DB: DrawingBackend,
         DB::ErrorType: 'static,
     {
         let fail = |e| draw_error(path, e);
         let options = self.options;
-        let font = |size: f64| FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal);
-        root.fill(&WHITE).map_err(fail)?;
+        let labels = [&options.title, &options.x_label, &options.y_label];
+        let mut chart = axes(area, labels.map(String::as_str), self.bounds, true, tidy_ticks, path)?;
 
-        let mut builder = ChartBuilder::on(root);
-        builder
-            .margin(16)
-            .x_label_area_size(if options.x_label.is_empty() { 32 } else { 52 })
-            .y_label_area_size(if options.y_label.is_empty() { 56 } else { 76 });
-        if !options.title.is_empty() {
-            builder.caption(&options.title, font(22.0).style(FontStyle::Bold));
-        }
-        let (x0, x1) = self.x_range;
-        let (y0, y1) = self.y_range;
-        let mut chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(fail)?;
-
-        chart
-            .configure_mesh()
-            .x_desc(options.x_label.as_str())
-            .y_desc(options.y_label.as_str())
-            .label_style(font(14.0))
-            .axis_desc_style(font(16.0))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .light_line_style(RGBColor(242, 242, 242))
-            .draw()
-            .map_err(fail)?;
-
-        let bounds = Bounds { x: self.x_range, y: self.y_range };
         let mut labelled = false;
         for (index, (name, points)) in self.series.iter().enumerate() {
             let color = PALETTE[index % PALETTE.len()];
             let line: ShapeStyle = color.stroke_width(2);
-            let pieces = clip_polyline(points, bounds);
-            let (lines, dots): (Vec<_>, Vec<_>) = pieces.into_iter().partition(|p| p.len() > 1);
+            let (lines, dots): (Vec<_>, Vec<_>) =
+                clip_polyline(points, self.bounds).into_iter().partition(|p| p.len() > 1);
             let drawn = chart
                 .draw_series(lines.into_iter().map(|piece| PathElement::new(piece, line)))
                 .map_err(fail)?;
@@ -248,25 +246,109 @@ impl Figure for Chart<'_> {
                 .draw_series(dots.into_iter().map(|dot| Circle::new(dot[0], 3, color.filled())))
                 .map_err(fail)?;
         }
-
-        let position = match options.legend {
-            Legend::Hidden => None,
-            Legend::UpperLeft => Some(SeriesLabelPosition::UpperLeft),
-            Legend::UpperRight => Some(SeriesLabelPosition::UpperRight),
-            Legend::LowerLeft => Some(SeriesLabelPosition::LowerLeft),
-            Legend::LowerRight => Some(SeriesLabelPosition::LowerRight),
-        };
-        if let (Some(position), true) = (position, labelled) {
-            chart
-                .configure_series_labels()
-                .position(position)
-                .label_font(font(14.0))
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK.mix(0.3))
-                .draw()
-                .map_err(fail)?;
+        if labelled {
+            draw_legend(&mut chart, options.legend, path)?;
         }
         Ok(())
+    }
+}
+
+impl Figure for Chart<'_> {
+    fn draw<DB>(&self, root: &DrawingArea<DB, Shift>, path: &Path) -> Result<(), PlotError>
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE).map_err(|e| draw_error(path, e))?;
+        // plotters' own tick labels, as `line_chart` has always drawn them.
+        self.draw_on(root, false, path)
+    }
+}
+
+/// A chart with two axes of `f64`, as every chart of the crate has.
+pub(crate) type Plane<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The bundled font at `size`.
+fn font(size: f64) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal)
+}
+
+/// Lays out a chart of `bounds` on `area` and draws its frame: the title
+/// above it and the two axes with their labels (`[title, x, y]`, each
+/// left out if empty) and ticks, over a light grid if `grid`. With
+/// `tidy_ticks`, no tick label reads `-0.0` (see [`tick`]).
+pub(crate) fn axes<'a, DB>(
+    area: &'a DrawingArea<DB, Shift>,
+    [title, x_label, y_label]: [&str; 3],
+    bounds: Bounds,
+    grid: bool,
+    tidy_ticks: bool,
+    path: &Path,
+) -> Result<Plane<'a, DB>, PlotError>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let fail = |e| draw_error(path, e);
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(16)
+        .x_label_area_size(if x_label.is_empty() { 32 } else { 52 })
+        .y_label_area_size(if y_label.is_empty() { 56 } else { 76 });
+    if !title.is_empty() {
+        builder.caption(title, font(22.0).style(FontStyle::Bold));
+    }
+    let Bounds { x: (x0, x1), y: (y0, y1) } = bounds;
+    let mut chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(fail)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(x_label).y_desc(y_label).label_style(font(14.0)).axis_desc_style(font(16.0));
+    if grid {
+        mesh.bold_line_style(RGBColor(215, 215, 215)).light_line_style(RGBColor(242, 242, 242));
+    } else {
+        mesh.disable_mesh();
+    }
+    if tidy_ticks {
+        mesh.x_label_formatter(&tick).y_label_formatter(&tick);
+    }
+    mesh.draw().map_err(fail)?;
+    Ok(chart)
+}
+
+/// Draws the legend of `chart` in the corner `legend` names (none for
+/// [`Legend::Hidden`]).
+pub(crate) fn draw_legend<'a, DB>(
+    chart: &mut Plane<'a, DB>,
+    legend: Legend,
+    path: &Path,
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+{
+    let position = match legend {
+        Legend::Hidden => return Ok(()),
+        Legend::UpperLeft => SeriesLabelPosition::UpperLeft,
+        Legend::UpperRight => SeriesLabelPosition::UpperRight,
+        Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
+        Legend::LowerRight => SeriesLabelPosition::LowerRight,
+    };
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(font(14.0))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| draw_error(path, e))
+}
+
+/// A tick label as plotters writes it, but never `-0.0`: a tick computed
+/// as a tiny negative number is written as zero.
+fn tick(value: &f64) -> String {
+    let text = FloatPrettyPrinter { allow_scientific: false, min_decimal: 1, max_decimal: 5 }.print(*value);
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => text,
     }
 }
 
@@ -283,18 +365,12 @@ impl Bounds {
     }
 }
 
-/// A segment clipped to the bounds: its visible part, and whether its start
-/// and its end were moved (the line leaves the chart there).
-pub(crate) struct Clipped {
-    pub(crate) start: (f64, f64),
-    pub(crate) end: (f64, f64),
-    start_moved: bool,
-    end_moved: bool,
-}
+/// A segment between two points.
+pub(crate) type Segment = ((f64, f64), (f64, f64));
 
-/// Clips the segment `p`–`q` to `bounds` (Liang–Barsky), or `None` if no
-/// part of it is visible.
-pub(crate) fn clip_segment(p: (f64, f64), q: (f64, f64), bounds: Bounds) -> Option<Clipped> {
+/// Clips the segment `p`–`q` to `bounds` (Liang–Barsky): its visible part,
+/// from start to end, or `None` if no part of it is visible.
+pub(crate) fn clip_segment(p: (f64, f64), q: (f64, f64), bounds: Bounds) -> Option<Segment> {
     let (dx, dy) = (q.0 - p.0, q.1 - p.1);
     let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
     let edges =
@@ -320,47 +396,31 @@ pub(crate) fn clip_segment(p: (f64, f64), q: (f64, f64), bounds: Bounds) -> Opti
         }
     }
     let at = |t: f64| (p.0 + t * dx, p.1 + t * dy);
-    Some(Clipped {
-        start: if t0 > 0.0 { at(t0) } else { p },
-        end: if t1 < 1.0 { at(t1) } else { q },
-        start_moved: t0 > 0.0,
-        end_moved: t1 < 1.0,
-    })
+    Some((if t0 > 0.0 { at(t0) } else { p }, if t1 < 1.0 { at(t1) } else { q }))
 }
 
-/// Splits the polyline through `points` into its visible pieces. A piece of
-/// one point is an isolated visible point (a series of one point).
+/// The visible pieces of the polyline through `points`: runs of segments
+/// clipped to `bounds`, split where the line leaves the chart. A single
+/// visible point is a piece of one point.
 fn clip_polyline(points: &[(f64, f64)], bounds: Bounds) -> Vec<Vec<(f64, f64)>> {
     if let [point] = points {
         return if bounds.contains(*point) { vec![vec![*point]] } else { Vec::new() };
     }
-    let mut pieces = Vec::new();
-    let mut current: Vec<(f64, f64)> = Vec::new();
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+    // Whether the last piece ends at an original point, so that the next
+    // segment continues it.
+    let mut open = false;
     for pair in points.windows(2) {
         match clip_segment(pair[0], pair[1], bounds) {
-            None => {
-                if current.len() > 1 {
-                    pieces.push(std::mem::take(&mut current));
+            None => open = false,
+            Some((start, end)) => {
+                match pieces.last_mut() {
+                    Some(piece) if open && start == pair[0] => piece.push(end),
+                    _ => pieces.push(vec![start, end]),
                 }
-                current.clear();
-            }
-            Some(clipped) => {
-                if clipped.start_moved || current.is_empty() {
-                    if current.len() > 1 {
-                        pieces.push(std::mem::take(&mut current));
-                    }
-                    current = vec![clipped.start, clipped.end];
-                } else {
-                    current.push(clipped.end);
-                }
-                if clipped.end_moved {
-                    pieces.push(std::mem::take(&mut current));
-                }
+                open = end == pair[1];
             }
         }
-    }
-    if current.len() > 1 {
-        pieces.push(current);
     }
     pieces
 }
@@ -387,6 +447,12 @@ mod tests {
     }
 
     #[test]
+    fn a_step_through_a_near_vertical_segment_stays_one_piece() {
+        let step = [(0.0, 0.0), (0.4, 0.0), (0.41, 1.0), (1.0, 1.0)];
+        assert_eq!(clip_polyline(&step, UNIT), vec![step.to_vec()]);
+    }
+
+    #[test]
     fn invisible_segments_and_points_vanish() {
         assert!(clip_polyline(&[(2.0, 2.0), (3.0, 3.0)], UNIT).is_empty());
         assert!(clip_polyline(&[(2.0, 0.5)], UNIT).is_empty());
@@ -404,5 +470,13 @@ mod tests {
         assert_eq!(widen(2.0, 2.0, 0.05), (1.0, 3.0));
         assert_eq!(widen(0.0, 10.0, 0.05), (-0.5, 10.5));
         assert_eq!(widen(0.0, 10.0, 0.0), (0.0, 10.0));
+    }
+
+    #[test]
+    fn ticks_never_read_minus_zero() {
+        assert_eq!(tick(&-0.0), "0.0");
+        assert_eq!(tick(&-1e-17), "0.0");
+        assert_eq!(tick(&-2.5), "-2.5");
+        assert_eq!([tick(&-1e-17), tick(&0.0), tick(&-0.5), tick(&1.0)], ["0.0", "0.0", "-0.5", "1.0"]);
     }
 }

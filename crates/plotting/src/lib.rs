@@ -19,7 +19,9 @@
 //! * [`image_grid`] shows grayscale images in a grid, each with a title above
 //!   it (the grid of Fashion-MNIST samples with their class names);
 //! * [`line_chart`] draws several named series of points as lines, with a
-//!   title, axis labels and a legend (activation functions, learning curves).
+//!   title, axis labels and a legend (activation functions, learning curves);
+//! * [`line_panels`] draws several such charts side by side in one figure
+//!   (the activation functions beside their derivatives).
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -46,6 +48,7 @@ mod error;
 mod fonts;
 mod grid;
 mod output;
+mod panels;
 mod regions;
 
 pub use chart::{ChartOptions, Legend, Series, line_chart};
@@ -53,6 +56,7 @@ pub use error::PlotError;
 pub use fonts::{FONT_FAMILY, ensure_fonts};
 pub use grid::image_grid;
 pub use output::Format;
+pub use panels::{Panel, line_panels};
 pub use regions::{Line, RegionOptions, decision_regions};
 
 #[cfg(test)]
@@ -62,10 +66,10 @@ mod tests {
 
     use super::*;
 
-    const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    pub(crate) const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
     /// The names of the entries of `dir`, sorted.
-    fn entries(dir: &Path) -> Vec<String> {
+    pub(crate) fn entries(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
             .expect("read temp dir")
             .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())

@@ -9,17 +9,15 @@
 use std::path::Path;
 
 use plotters::coord::Shift;
-use plotters::data::float::FloatPrettyPrinter;
 use plotters::element::EmptyElement;
 use plotters::prelude::{
-    BLACK, ChartBuilder, Circle, DrawingArea, DrawingBackend, PathElement, RGBColor, Rectangle,
-    SeriesLabelPosition, TriangleMarker, WHITE,
+    BLACK, Circle, DrawingArea, DrawingBackend, PathElement, RGBColor, Rectangle, TriangleMarker, WHITE,
 };
-use plotters::style::{Color, FontDesc, FontFamily, FontStyle, ShapeStyle};
+use plotters::style::{Color, ShapeStyle};
 
-use crate::chart::{Bounds, PALETTE, checked_range, clip_segment, span, widen};
+use crate::chart::{Bounds, PALETTE, Segment, axes, checked_range, clip_segment, draw_legend, span, widen};
 use crate::output::{Figure, draw_error, format_of, invalid, write_atomically};
-use crate::{FONT_FAMILY, Legend, PlotError, ensure_fonts};
+use crate::{Legend, PlotError, ensure_fonts};
 
 /// A straight line `a·x + b·y + c = 0`, drawn across the plot in black.
 #[derive(Debug, Clone, PartialEq)]
@@ -234,9 +232,6 @@ pub fn decision_regions(
     write_atomically(path, (options.width, options.height), &figure)
 }
 
-/// A segment between two points.
-type Segment = ((f64, f64), (f64, f64));
-
 /// The visible part of `line` within `bounds`, if any: the line is drawn
 /// from edge to edge along the axis it is least steep against, then clipped.
 fn line_segment(line: &Line, bounds: Bounds) -> Option<Segment> {
@@ -248,17 +243,7 @@ fn line_segment(line: &Line, bounds: Bounds) -> Option<Segment> {
         let x = |y: f64| -(b * y + c) / a;
         ((x(bounds.y.0), bounds.y.0), (x(bounds.y.1), bounds.y.1))
     };
-    clip_segment(p, q, bounds).map(|clipped| (clipped.start, clipped.end))
-}
-
-/// A tick label as plotters writes it, but never `-0.0`: a tick computed
-/// as a tiny negative number is written as zero.
-fn tick(value: &f64) -> String {
-    let text = FloatPrettyPrinter { allow_scientific: false, min_decimal: 1, max_decimal: 5 }.print(*value);
-    match text.strip_prefix('-') {
-        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
-        _ => text,
-    }
+    clip_segment(p, q, bounds)
 }
 
 /// A validated region plot.
@@ -282,30 +267,10 @@ impl Figure for Regions<'_> {
     {
         let fail = |e| draw_error(path, e);
         let options = self.options;
-        let font = |size: f64| FontDesc::new(FontFamily::Name(FONT_FAMILY), size, FontStyle::Normal);
         root.fill(&WHITE).map_err(fail)?;
-
-        let mut builder = ChartBuilder::on(root);
-        builder
-            .margin(16)
-            .x_label_area_size(if options.x_label.is_empty() { 32 } else { 52 })
-            .y_label_area_size(if options.y_label.is_empty() { 56 } else { 76 });
-        if !options.title.is_empty() {
-            builder.caption(&options.title, font(22.0).style(FontStyle::Bold));
-        }
-        let Bounds { x: (x0, x1), y: (y0, y1) } = self.bounds;
-        let mut chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(fail)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc(options.x_label.as_str())
-            .y_desc(options.y_label.as_str())
-            .label_style(font(14.0))
-            .axis_desc_style(font(16.0))
-            .x_label_formatter(&tick)
-            .y_label_formatter(&tick)
-            .draw()
-            .map_err(fail)?;
+        let labels = [&options.title, &options.x_label, &options.y_label];
+        let mut chart = axes(root, labels.map(String::as_str), self.bounds, false, true, path)?;
+        let Bounds { x: (x0, _), y: (y0, _) } = self.bounds;
 
         // Each row of cells as runs of one class: one rectangle per run.
         let columns = options.resolution.0;
@@ -364,21 +329,7 @@ impl Figure for Regions<'_> {
             };
         }
 
-        let position = match options.legend {
-            Legend::Hidden => return Ok(()),
-            Legend::UpperLeft => SeriesLabelPosition::UpperLeft,
-            Legend::UpperRight => SeriesLabelPosition::UpperRight,
-            Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
-            Legend::LowerRight => SeriesLabelPosition::LowerRight,
-        };
-        chart
-            .configure_series_labels()
-            .position(position)
-            .label_font(font(14.0))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(fail)
+        draw_legend(&mut chart, options.legend, path)
     }
 }
 
@@ -387,8 +338,7 @@ mod tests {
     use std::fs;
 
     use super::*;
-
-    const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    use crate::tests::{PNG_SIGNATURE, entries};
 
     fn names() -> Vec<String> {
         vec!["Not Iris setosa".into(), "Iris setosa".into()]
@@ -415,15 +365,6 @@ mod tests {
             height: 240,
             ..RegionOptions::default()
         }
-    }
-
-    fn entries(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
     }
 
     #[test]
@@ -470,11 +411,6 @@ mod tests {
         decision_regions(&path, &opts, record, &[], &names()).unwrap();
         assert_eq!(seen.len(), 8);
         assert_eq!((seen[0], seen[7]), ((0.625, 0.5), (4.375, 1.5)));
-    }
-
-    #[test]
-    fn ticks_never_read_minus_zero() {
-        assert_eq!([tick(&-1e-17), tick(&0.0), tick(&-0.5), tick(&1.0)], ["0.0", "0.0", "-0.5", "1.0"]);
     }
 
     #[test]
