@@ -60,13 +60,37 @@ fn perceptron_figures(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(neurons::perceptron::figures(&book.join("figures"))?)
 }
 
+/// The activation functions and their derivatives (Figure 10-8).
+fn activation_functions(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    Ok(neurons::mlp::figures::activation_functions(&book.join("figures"))?)
+}
+
+/// The MLP examples' output (`cargo run -p mlp`) and the XOR regions
+/// (Figure 10-6, right).
+fn mlp_examples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    use neurons::mlp::chapter;
+    let xor = chapter::xor_example(42)?;
+    let figure = book.join("figures/mlp_xor.svg");
+    chapter::xor_figure(&figure, &xor)?;
+    let text = [
+        chapter::xor_summary(&xor),
+        chapter::symmetry_summary(&chapter::zero_init_example()?),
+        chapter::california_summary(&chapter::california_example(&DataDir::from_env())?),
+        chapter::iris_summary(&chapter::iris_example()?),
+    ]
+    .concat();
+    Ok(vec![write_text(&book.join("outputs/mlp.txt"), &text)?, figure])
+}
+
 fn main() -> ExitCode {
     let book = book_src();
     type Item = fn(&Path) -> anyhow::Result<Vec<PathBuf>>;
-    let items: [(&str, Item); 4] = [
+    let items: [(&str, Item); 6] = [
         ("Figure 10-3 truth tables", mcculloch_pitts_tables),
         ("perceptron: the chapter's iris example", perceptron_output),
         ("perceptron: iris boundary and XOR (Figure 10-6, left)", perceptron_figures),
+        ("activation functions and their derivatives (Figure 10-8)", activation_functions),
+        ("MLP examples and XOR regions (Figure 10-6, right)", mlp_examples),
         ("Fashion-MNIST samples (Figure 10-10)", fashion_mnist_samples),
     ];
     let mut failed = 0;

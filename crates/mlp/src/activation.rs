@@ -50,6 +50,7 @@ pub enum Activation {
     Softmax,
 }
 
+// ANCHOR: stable_sigmoid_softplus
 /// The logistic function, computed so that `e^x` never overflows.
 pub fn sigmoid<T: RealField + Copy>(z: T) -> T {
     if z >= T::zero() {
@@ -64,6 +65,7 @@ pub fn sigmoid<T: RealField + Copy>(z: T) -> T {
 pub fn softplus<T: RealField + Copy>(z: T) -> T {
     z.max(T::zero()) + (-z.abs()).exp().ln_1p()
 }
+// ANCHOR_END: stable_sigmoid_softplus
 
 impl Activation {
     /// Every activation, in the order of Figure 10-8 and then the others.
@@ -227,6 +229,7 @@ impl Activation {
     }
 }
 
+// ANCHOR: softmax_log_sum_exp
 /// Softmax of every row, in place: `e^(z − max)` normalised, so the largest
 /// exponent is 0 and nothing overflows.
 pub fn softmax_rows_mut<T: RealField + Copy>(z: &mut DMatrix<T>) {
@@ -243,6 +246,7 @@ pub fn log_sum_exp<T: RealField + Copy>(row: impl Iterator<Item = T> + Clone) ->
     let max = row.clone().fold(T::min_value().unwrap_or(-T::one()), |m, v| m.max(v));
     max + row.fold(T::zero(), |s, v| s + (v - max).exp()).ln()
 }
+// ANCHOR_END: softmax_log_sum_exp
 
 #[cfg(test)]
 mod tests {

@@ -33,6 +33,7 @@
 //! # Ok::<(), mlp::MlpError>(())
 //! ```
 
+use datasets::numpy_random::RandomState;
 use mcculloch_pitts::{ShapeError, affine_into};
 use nalgebra::{DMatrix, DVector};
 use rand::SeedableRng;
@@ -74,6 +75,7 @@ impl Workspace {
         &self.a
     }
 
+    // ANCHOR: workspace_fit
     fn fit(&mut self, mlp: &Mlp, rows: usize) {
         let n = mlp.layers.len();
         let ok =
@@ -83,6 +85,18 @@ impl Workspace {
             (self.z, self.a, self.delta) = (buffers(), buffers(), buffers());
         }
     }
+    // ANCHOR_END: workspace_fit
+}
+
+fn check_sizes(sizes: &[usize]) -> Result<()> {
+    if sizes.len() < 2 || sizes.contains(&0) {
+        return Err(MlpError::InvalidOption {
+            name: "layer sizes",
+            value: format!("{sizes:?}"),
+            expected: "at least an input and an output size, none of them 0",
+        });
+    }
+    Ok(())
 }
 
 /// ∂J/∂W_l and ∂J/∂b_l for every layer.
@@ -111,13 +125,7 @@ impl Mlp {
     /// ±√(6 / (fan_in + fan_out)) (±√(2 / …) for sigmoid layers), drawn from
     /// a ChaCha8 generator seeded with `seed`.
     pub fn new(sizes: &[usize], hidden: Activation, output: Activation, seed: u64) -> Result<Mlp> {
-        if sizes.len() < 2 || sizes.contains(&0) {
-            return Err(MlpError::InvalidOption {
-                name: "layer sizes",
-                value: format!("{sizes:?}"),
-                expected: "at least an input and an output size, none of them 0",
-            });
-        }
+        check_sizes(sizes)?;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let layers = sizes
             .windows(2)
@@ -129,6 +137,35 @@ impl Mlp {
                 // scikit-learn draws the biases from the same range as the weights.
                 let r = (if act == Activation::Sigmoid { 2.0 } else { 6.0 } / (io[0] + io[1]) as f64).sqrt();
                 Dense::new(io[0], io[1], act, init, Init::Uniform { low: -r, high: r }, &mut rng)
+            })
+            .collect();
+        Ok(Mlp { layers })
+    }
+
+    /// Exactly scikit-learn's initialization for `MLPRegressor` and
+    /// `MLPClassifier(random_state=…)`, drawn from NumPy's generator `rs`:
+    /// for each layer, the weights (row by row) then the biases, uniform in
+    /// ±√(f / (fan_in + fan_out)), with f = 2 when the *hidden* activation
+    /// is the sigmoid and 6 otherwise. With the same seed, the same
+    /// starting weights as scikit-learn.
+    pub fn sklearn(
+        sizes: &[usize],
+        hidden: Activation,
+        output: Activation,
+        rs: &mut RandomState,
+    ) -> Result<Mlp> {
+        check_sizes(sizes)?;
+        let factor = if hidden == Activation::Sigmoid { 2.0 } else { 6.0 };
+        let layers = sizes
+            .windows(2)
+            .enumerate()
+            .map(|(l, io)| {
+                let r = (factor / (io[0] + io[1]) as f64).sqrt();
+                let w =
+                    DMatrix::from_row_iterator(io[0], io[1], (0..io[0] * io[1]).map(|_| rs.uniform(-r, r)));
+                let b = DVector::from_iterator(io[1], (0..io[1]).map(|_| rs.uniform(-r, r)));
+                let activation = if l + 2 == sizes.len() { output } else { hidden };
+                Dense { w, b, activation }
             })
             .collect();
         Ok(Mlp { layers })
@@ -171,12 +208,14 @@ impl Mlp {
     /// the batch `x`.
     pub fn forward(&self, x: &DMatrix<f64>, ws: &mut Workspace) -> Result<()> {
         ws.fit(self, x.nrows());
+        // ANCHOR: forward
         for (l, layer) in self.layers.iter().enumerate() {
             let input = if l == 0 { x } else { &ws.a[l - 1] };
             affine_into(&mut ws.z[l], input, &layer.w, &layer.b)?;
             ws.a[l].copy_from(&ws.z[l]);
             layer.activation.forward_mut(&mut ws.a[l]);
         }
+        // ANCHOR_END: forward
         Ok(())
     }
 
@@ -205,25 +244,33 @@ impl Mlp {
         }
         let m = x.nrows() as f64;
         let act = self.layers[last].activation;
+        // ANCHOR: output_delta
         let mut value = loss.value(act, &ws.z[last], &ws.a[last], y)?;
         loss.gradient(act, &ws.z[last], &ws.a[last], y, &mut ws.delta[last])?;
+        // ANCHOR_END: output_delta
         for l in (0..=last).rev() {
             let layer = &self.layers[l];
             let input = if l == 0 { x } else { &ws.a[l - 1] };
+            // ANCHOR: weight_gradients
             // ∂J/∂W_l = A_(l−1)ᵀ Δ_l, ∂J/∂b_l = column sums of Δ_l
             gemm(&mut grads.w[l], 1.0, input, true, &ws.delta[l], false, 0.0);
             column_sums(&ws.delta[l], &mut grads.b[l]);
+            // ANCHOR_END: weight_gradients
+            // ANCHOR: l2_penalty
             if alpha > 0.0 {
                 let k = alpha / m;
                 grads.w[l].zip_apply(&layer.w, |g, w| *g += k * w);
                 value += 0.5 * alpha / m * layer.w.norm_squared();
             }
+            // ANCHOR_END: l2_penalty
+            // ANCHOR: delta_back
             if l > 0 {
                 // Δ_(l−1) = (Δ_l W_lᵀ) ⊙ φ′(Z_(l−1))
                 let (before, from) = ws.delta.split_at_mut(l);
                 gemm(&mut before[l - 1], 1.0, &from[0], false, &layer.w, true, 0.0);
                 self.layers[l - 1].activation.backward_mut(&ws.z[l - 1], &ws.a[l - 1], &mut before[l - 1]);
             }
+            // ANCHOR_END: delta_back
         }
         Ok(value)
     }

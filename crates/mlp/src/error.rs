@@ -28,6 +28,9 @@ pub enum MlpError {
     /// Data that cannot be trained on (empty, not finite, one class).
     #[error("{0}")]
     Data(String),
+    /// A dataset could not be loaded.
+    #[error(transparent)]
+    Dataset(#[from] datasets::Error),
     /// `predict` or `score` before `fit`.
     #[error("the model is not fitted yet: call fit first")]
     NotFitted,

@@ -31,8 +31,11 @@
 
 pub mod activation;
 pub mod backprop;
+pub mod chapter;
 pub mod dense;
 mod error;
+pub mod estimator;
+pub mod figures;
 pub mod init;
 pub mod loss;
 pub mod matmul;
@@ -44,8 +47,9 @@ pub use activation::Activation;
 pub use backprop::{Gradients, Mlp, Workspace};
 pub use dense::Dense;
 pub use error::{MlpError, Result};
+pub use estimator::{MlpClassifier, MlpOptions, MlpRegressor, Solver};
 pub use init::Init;
 pub use loss::{Loss, Targets};
 pub use optimizer::{Optimizer, OptimizerState};
 pub use scaler::StandardScaler;
-pub use train::{History, Stop, TrainOptions, train, train_with};
+pub use train::{History, Shuffle, SklearnShuffle, Stop, TrainOptions, train, train_with};

@@ -4,6 +4,7 @@
 //! | loss | per instance | for |
 //! |---|---|---|
 //! | MSE | mean of (ŷ − y)² over the outputs | regression (Table 10-1) |
+//! | half MSE | half of that | scikit-learn's `MLPRegressor` |
 //! | MAE | mean of abs(ŷ − y) | regression with many outliers |
 //! | Huber(δ) | ½r² if abs(r) ≤ δ, else δ(abs(r) − ½δ) | outliers, quadratic near 0 |
 //! | binary cross-entropy | −[y ln p + (1 − y) ln(1 − p)], mean over outputs | binary and multilabel (sigmoid outputs) |
@@ -39,6 +40,9 @@ use crate::error::{MlpError, Result};
 pub enum Loss {
     /// Mean squared error.
     Mse,
+    /// Half the mean squared error: what scikit-learn's `MLPRegressor`
+    /// minimises (its `squared_error`), whose gradient is `(ŷ − y)/m`.
+    HalfMse,
     /// Mean absolute error.
     Mae,
     /// Quadratic below `delta`, linear above (typically δ = 1).
@@ -68,6 +72,7 @@ impl Loss {
     pub fn name(self) -> &'static str {
         match self {
             Loss::Mse => "mse",
+            Loss::HalfMse => "half_mse",
             Loss::Mae => "mae",
             Loss::Huber { .. } => "huber",
             Loss::BinaryCrossEntropy => "binary_crossentropy",
@@ -154,6 +159,7 @@ impl Loss {
         let r = a - y;
         match self {
             Loss::Mse => r * r,
+            Loss::HalfMse => r * r / (T::one() + T::one()),
             Loss::Mae => r.abs(),
             Loss::Huber { delta } => {
                 let delta = T::from_f64(delta).unwrap_or_else(T::one);
@@ -199,6 +205,7 @@ impl Loss {
         for c in 0..k {
             for r in 0..m {
                 let (zv, av, yv) = (z[(r, c)], a[(r, c)], Self::target(y, r, c));
+                // ANCHOR: fused_gradient
                 dz[(r, c)] = scale
                     * if fused {
                         // σ(z) − y or softmax(z) − y, from z for accuracy.
@@ -206,6 +213,7 @@ impl Loss {
                     } else {
                         self.element_gradient(av, yv)
                     };
+                // ANCHOR_END: fused_gradient
             }
         }
         if !fused {
@@ -230,6 +238,7 @@ impl Loss {
         let tiny = T::from_f64(1e-7).unwrap_or_else(T::zero);
         match self {
             Loss::Mse => two * r,
+            Loss::HalfMse => r,
             Loss::Mae => sign(r),
             Loss::Huber { delta } => {
                 let delta = T::from_f64(delta).unwrap_or_else(T::one);

@@ -23,6 +23,7 @@ use nalgebra::{DMatrix, DMatrixView, Dyn, RealField};
 /// A dense view with any row and column strides.
 pub type StridedView<'a, T> = DMatrixView<'a, T, Dyn, Dyn>;
 
+// ANCHOR: strided_view
 /// `m` (or `mᵀ` when `transpose`) as a view of `m`'s storage: no copy.
 pub fn view<T: RealField + Copy>(m: &DMatrix<T>, transpose: bool) -> StridedView<'_, T> {
     let (rows, cols) = m.shape();
@@ -32,6 +33,7 @@ pub fn view<T: RealField + Copy>(m: &DMatrix<T>, transpose: bool) -> StridedView
         StridedView::from_slice_with_strides(m.as_slice(), rows, cols, 1, rows)
     }
 }
+// ANCHOR_END: strided_view
 
 /// `out = alpha · op(a) · op(b) + beta · out`, where `op(m)` is `mᵀ` when
 /// its flag is set. `out` must already have the product's shape.

@@ -15,6 +15,8 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
+use datasets::numpy_random::RandomState;
+
 use crate::backprop::{Gradients, Mlp, Workspace};
 use crate::error::{MlpError, Result};
 use crate::loss::{Loss, Targets};
@@ -129,7 +131,46 @@ impl Batch {
     }
 }
 
-/// Trains `mlp` on `x` and `y`; see the module documentation.
+/// How the rows are reordered before each epoch.
+pub trait Shuffle {
+    /// Reorders `order` (a permutation of the row indices) for the next epoch.
+    fn shuffle_epoch(&mut self, order: &mut [usize]);
+}
+
+impl Shuffle for rand_chacha::ChaCha8Rng {
+    fn shuffle_epoch(&mut self, order: &mut [usize]) {
+        order.shuffle(self);
+    }
+}
+
+/// scikit-learn's epoch shuffle, `sample_idx = shuffle(sample_idx,
+/// random_state=rs)`: the previous order, permuted by NumPy's
+/// `rs.permutation(n)`. With [`Mlp::sklearn`] on the same generator, the
+/// batches are scikit-learn's own.
+pub struct SklearnShuffle<'a> {
+    /// The generator, shared with the weight initialization.
+    pub rs: &'a mut RandomState,
+    scratch: Vec<usize>,
+}
+
+impl<'a> SklearnShuffle<'a> {
+    /// Shuffles with `rs`.
+    pub fn new(rs: &'a mut RandomState) -> Self {
+        SklearnShuffle { rs, scratch: Vec::new() }
+    }
+}
+
+impl Shuffle for SklearnShuffle<'_> {
+    fn shuffle_epoch(&mut self, order: &mut [usize]) {
+        let perm = self.rs.permutation(order.len());
+        self.scratch.clear();
+        self.scratch.extend(perm.iter().map(|&i| order[i]));
+        order.copy_from_slice(&self.scratch);
+    }
+}
+
+/// Trains `mlp` on `x` and `y` (see the module documentation), shuffling
+/// with a ChaCha8 generator seeded with `options.random_state`.
 pub fn train(
     mlp: &mut Mlp,
     x: &DMatrix<f64>,
@@ -137,17 +178,19 @@ pub fn train(
     loss: Loss,
     options: &TrainOptions,
 ) -> Result<History> {
-    train_with(mlp, x, y, loss, options, |_, _, _| true)
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(options.random_state);
+    train_with(mlp, x, y, loss, options, &mut rng, |_, _, _| true)
 }
 
-/// As [`train`], calling `on_epoch(epoch, loss, mlp)` after every epoch;
-/// training stops when it returns false.
+/// As [`train`], with the given shuffle, calling `on_epoch(epoch, loss,
+/// mlp)` after every epoch; training stops when it returns false.
 pub fn train_with(
     mlp: &mut Mlp,
     x: &DMatrix<f64>,
     y: Targets<'_, f64>,
     loss: Loss,
     options: &TrainOptions,
+    shuffler: &mut dyn Shuffle,
     mut on_epoch: impl FnMut(usize, f64, &Mlp) -> bool,
 ) -> Result<History> {
     let n = x.nrows();
@@ -174,14 +217,14 @@ pub fn train_with(
     let mut tail = Batch::new(n % batch_size, x, y);
     let mut grads = Gradients::zeros(mlp);
     let mut state = OptimizerState::new(options.optimizer, mlp);
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(options.random_state);
     let mut order: Vec<usize> = (0..n).collect();
     let (mut best, mut no_improvement) = (f64::INFINITY, 0);
     let mut curve = Vec::new();
     let mut stop = Stop::MaxIter;
     for epoch in 0..options.max_iter {
+        // ANCHOR: batch_loop
         if options.shuffle {
-            order.shuffle(&mut rng);
+            shuffler.shuffle_epoch(&mut order);
         }
         let mut total = 0.0;
         for idx in order.chunks(batch_size) {
@@ -194,6 +237,7 @@ pub fn train_with(
             state.step(mlp, &grads);
             total += value * idx.len() as f64;
         }
+        // ANCHOR_END: batch_loop
         let epoch_loss = total / n as f64;
         if !epoch_loss.is_finite() {
             return Err(MlpError::Data(format!(

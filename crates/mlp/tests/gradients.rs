@@ -17,6 +17,7 @@ enum Head {
 fn head() -> impl Strategy<Value = Head> {
     prop_oneof![
         Just(Head::Regression(Activation::Identity, Loss::Mse)),
+        Just(Head::Regression(Activation::Identity, Loss::HalfMse)),
         Just(Head::Regression(Activation::Identity, Loss::Huber { delta: 1.0 })),
         Just(Head::Regression(Activation::Softplus, Loss::Mse)),
         Just(Head::Regression(Activation::Tanh, Loss::Mae)),
@@ -151,6 +152,7 @@ proptest! {
         let (_, grads) = mlp.loss_and_gradients(&case.x, y, loss, case.alpha).unwrap();
         let h = 1e-6;
         for l in 0..mlp.layers.len() {
+            // ANCHOR: finite_differences
             for i in 0..mlp.layers[l].w.len() {
                 let original = mlp.layers[l].w[i];
                 mlp.layers[l].w[i] = original + h;
@@ -165,6 +167,7 @@ proptest! {
                     "layer {l} weight {i}: backprop {exact}, finite differences {numeric}"
                 );
             }
+            // ANCHOR_END: finite_differences
             for j in 0..mlp.layers[l].b.len() {
                 let original = mlp.layers[l].b[j];
                 mlp.layers[l].b[j] = original + h;
@@ -188,7 +191,7 @@ proptest! {
         let mlp = Mlp::new(&case.sizes, case.hidden, output, case.seed).unwrap();
         let value = mlp.loss(&case.x, case.targets(), loss, 0.0).unwrap();
         prop_assert!(value >= 0.0 && value.is_finite(), "{value}");
-        if let Head::Regression(_, l @ (Loss::Mse | Loss::Mae | Loss::Huber { .. })) = case.head {
+        if let Head::Regression(_, l @ (Loss::Mse | Loss::HalfMse | Loss::Mae | Loss::Huber { .. })) = case.head {
             // Predicting the targets themselves.
             let a = case.y.clone();
             prop_assert_eq!(l.value(Activation::Identity, &a, &a, Targets::Dense(&case.y)).unwrap(), 0.0);
