@@ -254,7 +254,7 @@ impl Mlp {
             // ANCHOR: weight_gradients
             // ∂J/∂W_l = A_(l−1)ᵀ Δ_l, ∂J/∂b_l = column sums of Δ_l
             gemm(&mut grads.w[l], 1.0, input, true, &ws.delta[l], false, 0.0);
-            column_sums(&ws.delta[l], &mut grads.b[l]);
+            column_sums(&ws.delta[l], grads.b[l].as_mut_slice());
             // ANCHOR_END: weight_gradients
             // ANCHOR: l2_penalty
             if alpha > 0.0 {

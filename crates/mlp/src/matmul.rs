@@ -65,7 +65,7 @@ pub fn gemm<T: RealField + Copy>(
 /// biases: column sums of Δ). Eight running sums per column let the
 /// compiler use SIMD, where one running sum would be a chain of dependent
 /// additions.
-pub fn column_sums<T: RealField + Copy>(m: &DMatrix<T>, out: &mut nalgebra::DVector<T>) {
+pub fn column_sums<T: RealField + Copy>(m: &DMatrix<T>, out: &mut [T]) {
     let rows = m.nrows();
     for (o, column) in out.iter_mut().zip(m.as_slice().chunks_exact(rows.max(1))) {
         let mut lanes = [T::zero(); 8];

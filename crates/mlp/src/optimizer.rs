@@ -74,6 +74,13 @@ impl OptimizerState {
         OptimizerState { optimizer, first: shapes.clone(), second: shapes, t: 0 }
     }
 
+    /// Fresh state for parameter tensors of these lengths, in the order
+    /// [`OptimizerState::step_pairs`] will visit them.
+    pub fn for_lengths(optimizer: Optimizer, lengths: &[usize]) -> OptimizerState {
+        let shapes: Vec<Vec<f64>> = lengths.iter().map(|&n| vec![0.0; n]).collect();
+        OptimizerState { optimizer, first: shapes.clone(), second: shapes, t: 0 }
+    }
+
     /// The optimizer.
     pub fn optimizer(&self) -> Optimizer {
         self.optimizer
@@ -81,11 +88,16 @@ impl OptimizerState {
 
     /// Updates every parameter of `mlp` from its gradient.
     pub fn step(&mut self, mlp: &mut Mlp, grads: &Gradients) {
-        self.t = self.t.saturating_add(1);
         let params = mlp.layers.iter_mut().flat_map(|l| [l.w.as_mut_slice(), l.b.as_mut_slice()]);
         let gradients = grads.w.iter().zip(&grads.b).flat_map(|(w, b)| [w.as_slice(), b.as_slice()]);
-        for (((theta, g), first), second) in params.zip(gradients).zip(&mut self.first).zip(&mut self.second)
-        {
+        self.step_pairs(params.zip(gradients));
+    }
+
+    /// Updates each parameter tensor from its gradient, given as
+    /// `(parameters, gradients)` slice pairs in a fixed order.
+    pub fn step_pairs<'a>(&mut self, pairs: impl Iterator<Item = (&'a mut [f64], &'a [f64])>) {
+        self.t = self.t.saturating_add(1);
+        for (((theta, g), first), second) in pairs.zip(&mut self.first).zip(&mut self.second) {
             match self.optimizer {
                 Optimizer::Sgd { learning_rate, momentum, nesterov } => {
                     for ((p, &g), v) in theta.iter_mut().zip(g).zip(first.iter_mut()) {

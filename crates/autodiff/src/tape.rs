@@ -1,0 +1,839 @@
+//! The tape: a Wengert list of matrix operations, recorded as they run,
+//! differentiated in reverse.
+//!
+//! Every operation appends a node holding its result and the indices of its
+//! inputs. [`Tape::backward`] walks the list from the end: it seeds the
+//! scalar result with gradient 1, and each node, in reverse order, applies
+//! its backward rule (which sits right under its forward rule in
+//! [`Tape::record`] and [`Tape::propagate`]) to add its share to its inputs'
+//! gradients. One backward pass yields the gradient of the result with
+//! respect to every node that asked for one.
+//!
+//! Parameters are nodes that survive [`Tape::reset`]; everything recorded
+//! after them is cleared by `reset`, but its buffers are kept and reused by
+//! the next step's identical operations, so a training loop allocates
+//! nothing once the first step has run.
+//!
+//! ```
+//! use autodiff::Tape;
+//! use nalgebra::dmatrix;
+//! let mut tape = Tape::<f64>::new();
+//! let w = tape.parameter(dmatrix![2.0; 3.0])?;      // 2×1
+//! let x = tape.constant(&dmatrix![1.0, 4.0]);       // 1×2
+//! let y = tape.matmul(x, w)?;                        // 1×1: 1·2 + 4·3 = 14
+//! let loss = tape.mul(y, y)?;                        // 196
+//! tape.backward(loss)?;
+//! assert_eq!(tape.value(loss)[(0, 0)], 196.0);
+//! assert_eq!(tape.grad(w), &dmatrix![28.0; 112.0]);  // 2y·x
+//! # Ok::<(), autodiff::TapeError>(())
+//! ```
+
+use std::fmt;
+
+use mlp::matmul::{column_sums, gemm};
+use mlp::{Activation, Loss, Targets};
+use nalgebra::{DMatrix, RealField};
+
+/// A node of the tape: its index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Var(usize);
+
+impl Var {
+    /// The node's position on the tape.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// Which values a sum or a mean adds up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Axis {
+    /// Every entry: a 1×1 result.
+    All,
+    /// Each row's entries: one value per row (n×1).
+    Rows,
+    /// Each column's entries: one value per column (1×m).
+    Columns,
+}
+
+/// What can go wrong while recording or differentiating.
+#[derive(Debug, thiserror::Error)]
+pub enum TapeError {
+    /// Operands whose shapes do not fit.
+    #[error("{op}: {detail}")]
+    Shape {
+        /// The operation.
+        op: &'static str,
+        /// The shapes involved.
+        detail: String,
+    },
+    /// `backward` from a node that is not a scalar.
+    #[error("backward needs a 1×1 result, got {0}×{1}")]
+    NotScalar(usize, usize),
+    /// A parameter created after operations were recorded.
+    #[error("parameters must be created before any operation is recorded (call reset first)")]
+    ParameterAfterOps,
+    /// A variable of another tape, or of a step that `reset` cleared.
+    #[error("variable {0} is not on the tape (it has {1} nodes)")]
+    UnknownVar(usize, usize),
+    /// A loss rejected its targets.
+    #[error(transparent)]
+    Loss(#[from] mlp::MlpError),
+}
+
+/// Shorthand for results of tape operations.
+pub type Result<T> = std::result::Result<T, TapeError>;
+
+/// An operation and its inputs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op<T> {
+    /// A parameter: persistent, gets a gradient.
+    Parameter,
+    /// Data: no gradient.
+    Constant,
+    /// Matrix product `A·B`.
+    MatMul(Var, Var),
+    /// `X + b`, the 1×m row `b` added to every row of `X`.
+    AddBias(Var, Var),
+    /// `A + B`.
+    Add(Var, Var),
+    /// `A − B`.
+    Sub(Var, Var),
+    /// Elementwise `A ⊙ B`.
+    Mul(Var, Var),
+    /// `s·A`.
+    Scale(Var, T),
+    /// Sum along an axis.
+    Sum(Var, Axis),
+    /// Mean along an axis.
+    Mean(Var, Axis),
+    /// `Aᵀ`.
+    Transpose(Var),
+    /// Columns `start .. start + width` of `A`.
+    SliceColumns(Var, usize),
+    /// `[A B]`, side by side.
+    Concat(Var, Var),
+    /// An activation function of the `mlp` crate, entry by entry (row by row for softmax).
+    Activation(Var, Activation),
+    /// A loss of the `mlp` crate on the output activation of logits `Z`
+    /// (fused: softmax + cross-entropy goes through log-sum-exp).
+    Loss(Var, Activation, Loss),
+    /// `c · Σ a²`: an ℓ2 penalty.
+    L2(Var, T),
+}
+
+impl<T> Op<T> {
+    fn name(&self) -> &'static str {
+        match self {
+            Op::Parameter => "parameter",
+            Op::Constant => "constant",
+            Op::MatMul(..) => "matmul",
+            Op::AddBias(..) => "add_bias",
+            Op::Add(..) => "add",
+            Op::Sub(..) => "sub",
+            Op::Mul(..) => "mul",
+            Op::Scale(..) => "scale",
+            Op::Sum(..) => "sum",
+            Op::Mean(..) => "mean",
+            Op::Transpose(..) => "transpose",
+            Op::SliceColumns(..) => "slice_columns",
+            Op::Concat(..) => "concat",
+            Op::Activation(..) => "activation",
+            Op::Loss(..) => "loss",
+            Op::L2(..) => "l2",
+        }
+    }
+
+    /// The nodes this one reads.
+    pub fn inputs(&self) -> Vec<Var> {
+        match *self {
+            Op::Parameter | Op::Constant => vec![],
+            Op::MatMul(a, b)
+            | Op::AddBias(a, b)
+            | Op::Add(a, b)
+            | Op::Sub(a, b)
+            | Op::Mul(a, b)
+            | Op::Concat(a, b) => {
+                vec![a, b]
+            }
+            Op::Scale(a, _)
+            | Op::Sum(a, _)
+            | Op::Mean(a, _)
+            | Op::Transpose(a)
+            | Op::SliceColumns(a, _)
+            | Op::Activation(a, _)
+            | Op::Loss(a, ..)
+            | Op::L2(a, _) => vec![a],
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Node<T: RealField + Copy> {
+    op: Op<T>,
+    name: String,
+    value: DMatrix<T>,
+    grad: DMatrix<T>,
+    /// Scratch: the output activation of a loss; ∂L/∂a of an activation.
+    aux: DMatrix<T>,
+    /// Scratch: a loss's gradient with respect to its logits.
+    aux2: DMatrix<T>,
+    /// A loss's dense targets.
+    targets: DMatrix<T>,
+    /// A loss's sparse targets (class indices).
+    labels: Vec<usize>,
+    sparse: bool,
+    needs_grad: bool,
+    /// Whether `grad` has been written in the current backward pass.
+    grad_ready: bool,
+}
+
+impl<T: RealField + Copy> Node<T> {
+    fn empty() -> Self {
+        Node {
+            op: Op::Constant,
+            name: String::new(),
+            value: DMatrix::zeros(0, 0),
+            grad: DMatrix::zeros(0, 0),
+            aux: DMatrix::zeros(0, 0),
+            aux2: DMatrix::zeros(0, 0),
+            targets: DMatrix::zeros(0, 0),
+            labels: Vec::new(),
+            sparse: false,
+            needs_grad: false,
+            grad_ready: false,
+        }
+    }
+
+    /// Prepares `grad` for a contribution and says whether it is the first
+    /// of this backward pass (then `grad` is overwritten, so it never needs
+    /// zero-filling) or a later one (then it is added to).
+    fn begin_grad(&mut self) -> bool {
+        if self.grad.shape() != self.value.shape() {
+            self.grad = DMatrix::zeros(self.value.nrows(), self.value.ncols());
+            self.grad_ready = false;
+        }
+        let fresh = !self.grad_ready;
+        self.grad_ready = true;
+        fresh
+    }
+
+    /// Adds `f(k)` to entry `k` of the gradient (storage order).
+    fn add_grad(&mut self, f: impl Fn(usize) -> T) {
+        let fresh = self.begin_grad();
+        accumulate(&mut self.grad, fresh, f);
+    }
+}
+
+/// `grad[k] = f(k)` if `fresh`, else `grad[k] += f(k)`.
+fn accumulate<T: RealField + Copy>(grad: &mut DMatrix<T>, fresh: bool, f: impl Fn(usize) -> T) {
+    for (k, g) in grad.as_mut_slice().iter_mut().enumerate() {
+        *g = if fresh { f(k) } else { *g + f(k) };
+    }
+}
+
+/// The GEMM `beta` for a contribution: overwrite or accumulate.
+fn beta<T: RealField + Copy>(fresh: bool) -> T {
+    if fresh { T::zero() } else { T::one() }
+}
+
+/// Node `target` mutably and node `other` (a different one) immutably.
+fn two<T: RealField + Copy>(nodes: &mut [Node<T>], target: usize, other: usize) -> (&mut Node<T>, &Node<T>) {
+    if target < other {
+        let (left, right) = nodes.split_at_mut(other);
+        (&mut left[target], &right[0])
+    } else {
+        let (left, right) = nodes.split_at_mut(target);
+        (&mut right[0], &left[other])
+    }
+}
+
+/// Resizes `m` to `rows × cols` if it has another shape (the only
+/// allocation a recorded operation can cause).
+fn fit<T: RealField + Copy>(m: &mut DMatrix<T>, rows: usize, cols: usize) {
+    if m.shape() != (rows, cols) {
+        *m = DMatrix::zeros(rows, cols);
+    }
+}
+
+/// A tape of matrix operations over `f32` or `f64`.
+#[derive(Clone, Debug, Default)]
+pub struct Tape<T: RealField + Copy> {
+    nodes: Vec<Node<T>>,
+    len: usize,
+    params: usize,
+}
+
+impl<T: RealField + Copy> Tape<T> {
+    /// An empty tape.
+    pub fn new() -> Self {
+        Tape { nodes: Vec::new(), len: 0, params: 0 }
+    }
+
+    /// Clears every node but the parameters, keeping all buffers for reuse.
+    pub fn reset(&mut self) {
+        self.len = self.params;
+    }
+
+    /// Number of nodes recorded (parameters included).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when nothing, not even a parameter, is on the tape.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The parameters, in creation order.
+    pub fn parameters(&self) -> Vec<Var> {
+        (0..self.params).map(Var).collect()
+    }
+
+    fn check(&self, v: Var) -> Result<()> {
+        if v.0 < self.len { Ok(()) } else { Err(TapeError::UnknownVar(v.0, self.len)) }
+    }
+
+    /// The value of a node.
+    ///
+    /// # Panics
+    /// If `v` is not on the tape.
+    pub fn value(&self, v: Var) -> &DMatrix<T> {
+        &self.nodes[v.0].value
+    }
+
+    /// A parameter's value, to change it (an optimizer step, `set_weights`).
+    ///
+    /// # Panics
+    /// If `v` is not a parameter of this tape.
+    pub fn value_mut(&mut self, v: Var) -> &mut DMatrix<T> {
+        assert!(v.0 < self.params, "only parameters can be changed in place");
+        &mut self.nodes[v.0].value
+    }
+
+    /// The gradient of the last [`Tape::backward`]'s result with respect to
+    /// `v` (zeros if `v` does not influence it).
+    ///
+    /// # Panics
+    /// If `v` is not on the tape.
+    pub fn grad(&self, v: Var) -> &DMatrix<T> {
+        &self.nodes[v.0].grad
+    }
+
+    /// Each parameter's values and gradient, for an optimizer.
+    pub fn parameter_pairs(&mut self) -> impl Iterator<Item = (&mut [T], &[T])> {
+        self.nodes[..self.params].iter_mut().map(|n| (n.value.as_mut_slice(), n.grad.as_slice()))
+    }
+
+    /// Names a node, for [`Tape`]'s `Display` and [`Tape::to_dot`].
+    pub fn set_name(&mut self, v: Var, name: impl Into<String>) {
+        if let Some(n) = self.nodes.get_mut(v.0) {
+            n.name = name.into();
+        }
+    }
+
+    /// Appends a node (reusing the buffers of the node that was at this
+    /// position before the last reset) and returns it with the earlier nodes.
+    fn push(&mut self, op: Op<T>, rows: usize, cols: usize) -> (Var, &mut [Node<T>], &mut Node<T>) {
+        if self.len == self.nodes.len() {
+            self.nodes.push(Node::empty());
+        }
+        let needs_grad = op.inputs().iter().any(|v| self.nodes[v.0].needs_grad);
+        let (before, rest) = self.nodes.split_at_mut(self.len);
+        let node = &mut rest[0];
+        node.op = op;
+        node.name.clear();
+        node.needs_grad = needs_grad || op == Op::Parameter;
+        node.grad_ready = false;
+        fit(&mut node.value, rows, cols);
+        let v = Var(self.len);
+        self.len += 1;
+        (v, before, node)
+    }
+
+    /// A parameter with this initial value. Parameters persist across
+    /// [`Tape::reset`] and must be created before any operation.
+    pub fn parameter(&mut self, value: DMatrix<T>) -> Result<Var> {
+        if self.len != self.params {
+            return Err(TapeError::ParameterAfterOps);
+        }
+        let (v, _, node) = self.push(Op::Parameter, 0, 0);
+        node.value = value;
+        node.grad = DMatrix::zeros(node.value.nrows(), node.value.ncols());
+        self.params += 1;
+        Ok(v)
+    }
+
+    /// Data that needs no gradient (copied into the tape's own buffer).
+    pub fn constant(&mut self, value: &DMatrix<T>) -> Var {
+        let (v, _, node) = self.push(Op::Constant, value.nrows(), value.ncols());
+        node.value.copy_from(value);
+        v
+    }
+
+    fn shape_error(op: &'static str, detail: String) -> TapeError {
+        TapeError::Shape { op, detail }
+    }
+
+    fn shapes(&self, a: Var, b: Var) -> Result<((usize, usize), (usize, usize))> {
+        self.check(a)?;
+        self.check(b)?;
+        Ok((self.nodes[a.0].value.shape(), self.nodes[b.0].value.shape()))
+    }
+
+    /// Records `op`, computing its value: the forward rules.
+    fn record(&mut self, op: Op<T>, rows: usize, cols: usize) -> Var {
+        let (v, before, node) = self.push(op, rows, cols);
+        let out = &mut node.value;
+        match op {
+            Op::Parameter | Op::Constant => {}
+            Op::MatMul(a, b) => {
+                gemm(out, T::one(), &before[a.0].value, false, &before[b.0].value, false, T::zero())
+            }
+            Op::AddBias(x, b) => {
+                let (x, b) = (&before[x.0].value, &before[b.0].value);
+                for ((o, &xv), (j, _)) in
+                    out.as_mut_slice().iter_mut().zip(x.as_slice()).zip(indices(rows, cols))
+                {
+                    *o = xv + b[j];
+                }
+            }
+            Op::Add(a, b) => zip_into(out, &before[a.0].value, &before[b.0].value, |x, y| x + y),
+            Op::Sub(a, b) => zip_into(out, &before[a.0].value, &before[b.0].value, |x, y| x - y),
+            Op::Mul(a, b) => zip_into(out, &before[a.0].value, &before[b.0].value, |x, y| x * y),
+            Op::Scale(a, s) => map_into(out, &before[a.0].value, |x| s * x),
+            Op::Sum(a, axis) | Op::Mean(a, axis) => {
+                let a = &before[a.0].value;
+                let count = match axis {
+                    Axis::All => a.len(),
+                    Axis::Rows => a.ncols(),
+                    Axis::Columns => a.nrows(),
+                };
+                let k = if matches!(op, Op::Mean(..)) { T::one() / from_usize(count) } else { T::one() };
+                match axis {
+                    Axis::All => out[0] = k * a.sum(),
+                    Axis::Rows => {
+                        for r in 0..a.nrows() {
+                            out[r] = k * a.row(r).sum();
+                        }
+                    }
+                    Axis::Columns => {
+                        column_sums(a, out.as_mut_slice());
+                        out.as_mut_slice().iter_mut().for_each(|v| *v *= k);
+                    }
+                }
+            }
+            Op::Transpose(a) => out.copy_from(&before[a.0].value.transpose()),
+            Op::SliceColumns(a, start) => out.copy_from(&before[a.0].value.columns(start, cols)),
+            Op::Concat(a, b) => {
+                let (a, b) = (&before[a.0].value, &before[b.0].value);
+                out.columns_mut(0, a.ncols()).copy_from(a);
+                out.columns_mut(a.ncols(), b.ncols()).copy_from(b);
+            }
+            Op::Activation(a, act) => {
+                out.copy_from(&before[a.0].value);
+                act.forward_mut(out);
+            }
+            Op::Loss(..) => {} // computed by `loss`, which owns the targets
+            Op::L2(a, c) => out[0] = c * before[a.0].value.norm_squared(),
+        }
+        v
+    }
+
+    /// `A·B`.
+    pub fn matmul(&mut self, a: Var, b: Var) -> Result<Var> {
+        let ((ar, ac), (br, bc)) = self.shapes(a, b)?;
+        if ac != br {
+            return Err(Self::shape_error("matmul", format!("A is {ar}×{ac} but B is {br}×{bc}")));
+        }
+        Ok(self.record(Op::MatMul(a, b), ar, bc))
+    }
+
+    /// `X + b`, with the 1×m row `b` added to every row of `X`.
+    pub fn add_bias(&mut self, x: Var, b: Var) -> Result<Var> {
+        let ((xr, xc), (br, bc)) = self.shapes(x, b)?;
+        if (br, bc) != (1, xc) {
+            return Err(Self::shape_error(
+                "add_bias",
+                format!("X is {xr}×{xc}, so b must be 1×{xc}, not {br}×{bc}"),
+            ));
+        }
+        Ok(self.record(Op::AddBias(x, b), xr, xc))
+    }
+
+    fn same_shape(&mut self, op: Op<T>, a: Var, b: Var) -> Result<Var> {
+        let (sa, sb) = self.shapes(a, b)?;
+        if sa != sb {
+            return Err(Self::shape_error(
+                op.name(),
+                format!("{}×{} and {}×{} differ", sa.0, sa.1, sb.0, sb.1),
+            ));
+        }
+        Ok(self.record(op, sa.0, sa.1))
+    }
+
+    /// `A + B` (same shapes).
+    pub fn add(&mut self, a: Var, b: Var) -> Result<Var> {
+        self.same_shape(Op::Add(a, b), a, b)
+    }
+
+    /// `A − B` (same shapes).
+    pub fn sub(&mut self, a: Var, b: Var) -> Result<Var> {
+        self.same_shape(Op::Sub(a, b), a, b)
+    }
+
+    /// `A ⊙ B`, entry by entry (same shapes).
+    pub fn mul(&mut self, a: Var, b: Var) -> Result<Var> {
+        self.same_shape(Op::Mul(a, b), a, b)
+    }
+
+    /// `s·A`.
+    pub fn scale(&mut self, a: Var, s: T) -> Result<Var> {
+        self.check(a)?;
+        let (r, c) = self.nodes[a.0].value.shape();
+        Ok(self.record(Op::Scale(a, s), r, c))
+    }
+
+    fn reduce(&mut self, op: Op<T>, a: Var, axis: Axis) -> Result<Var> {
+        self.check(a)?;
+        let (r, c) = self.nodes[a.0].value.shape();
+        let (rows, cols) = match axis {
+            Axis::All => (1, 1),
+            Axis::Rows => (r, 1),
+            Axis::Columns => (1, c),
+        };
+        Ok(self.record(op, rows, cols))
+    }
+
+    /// The sum of `A` along `axis`.
+    pub fn sum(&mut self, a: Var, axis: Axis) -> Result<Var> {
+        self.reduce(Op::Sum(a, axis), a, axis)
+    }
+
+    /// The mean of `A` along `axis`.
+    pub fn mean(&mut self, a: Var, axis: Axis) -> Result<Var> {
+        self.reduce(Op::Mean(a, axis), a, axis)
+    }
+
+    /// `Aᵀ`.
+    pub fn transpose(&mut self, a: Var) -> Result<Var> {
+        self.check(a)?;
+        let (r, c) = self.nodes[a.0].value.shape();
+        Ok(self.record(Op::Transpose(a), c, r))
+    }
+
+    /// Columns `start .. start + width` of `A` (for models with several inputs).
+    pub fn slice_columns(&mut self, a: Var, start: usize, width: usize) -> Result<Var> {
+        self.check(a)?;
+        let (r, c) = self.nodes[a.0].value.shape();
+        if start + width > c || width == 0 {
+            return Err(Self::shape_error(
+                "slice_columns",
+                format!("columns {start}..{} of a {r}×{c} matrix", start + width),
+            ));
+        }
+        Ok(self.record(Op::SliceColumns(a, start), r, width))
+    }
+
+    /// `[A B]`: the columns of `A`, then those of `B` (same number of rows).
+    pub fn concat(&mut self, a: Var, b: Var) -> Result<Var> {
+        let ((ar, ac), (br, bc)) = self.shapes(a, b)?;
+        if ar != br {
+            return Err(Self::shape_error(
+                "concat",
+                format!("{ar}×{ac} and {br}×{bc} have different numbers of rows"),
+            ));
+        }
+        Ok(self.record(Op::Concat(a, b), ar, ac + bc))
+    }
+
+    /// `φ(A)` for one of the `mlp` crate's activations.
+    pub fn activation(&mut self, a: Var, act: Activation) -> Result<Var> {
+        self.check(a)?;
+        let (r, c) = self.nodes[a.0].value.shape();
+        Ok(self.record(Op::Activation(a, act), r, c))
+    }
+
+    /// `c · Σ a²`, a 1×1 ℓ2 penalty.
+    pub fn l2(&mut self, a: Var, c: T) -> Result<Var> {
+        self.check(a)?;
+        Ok(self.record(Op::L2(a, c), 1, 1))
+    }
+
+    /// The mean `loss` of the output layer whose weighted sums are `z` and
+    /// whose activation is `act`, against `targets` (1×1). The activation is
+    /// part of the node, so that softmax with cross-entropy and sigmoid with
+    /// binary cross-entropy are computed from `z`, stably, and their
+    /// gradient is `(ŷ − y)/m`.
+    pub fn loss(&mut self, z: Var, act: Activation, loss: Loss, targets: Targets<'_, T>) -> Result<Var> {
+        self.check(z)?;
+        let (v, before, node) = self.push(Op::Loss(z, act, loss), 1, 1);
+        let zv = &before[z.0].value;
+        fit(&mut node.aux, zv.nrows(), zv.ncols());
+        node.aux.copy_from(zv);
+        act.forward_mut(&mut node.aux);
+        match targets {
+            Targets::Dense(y) => {
+                fit(&mut node.targets, y.nrows(), y.ncols());
+                node.targets.copy_from(y);
+                node.sparse = false;
+            }
+            Targets::Sparse(labels) => {
+                node.labels.clear();
+                node.labels.extend_from_slice(labels);
+                node.sparse = true;
+            }
+        }
+        let t = if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
+        match loss.value(act, zv, &node.aux, t) {
+            Ok(value) => {
+                node.value[0] = value;
+                Ok(v)
+            }
+            Err(e) => {
+                self.len -= 1; // leave no half-made node behind
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Differentiates the 1×1 node `root` with respect to every node that
+    /// needs a gradient; read them with [`Tape::grad`].
+    pub fn backward(&mut self, root: Var) -> Result<()> {
+        self.check(root)?;
+        let (r, c) = self.nodes[root.0].value.shape();
+        if (r, c) != (1, 1) {
+            return Err(TapeError::NotScalar(r, c));
+        }
+        for node in &mut self.nodes[..self.len] {
+            node.grad_ready = false;
+        }
+        self.nodes[root.0].add_grad(|_| T::one());
+        for i in (0..=root.0).rev() {
+            if self.nodes[i].needs_grad && self.nodes[i].grad_ready {
+                self.propagate(i);
+            }
+        }
+        // Parameters off the path get zero gradients, not stale ones.
+        for node in &mut self.nodes[..self.params] {
+            if !node.grad_ready {
+                node.grad.as_mut_slice().fill(T::zero());
+            }
+        }
+        Ok(())
+    }
+
+    /// Node `i`'s backward rule: adds its contribution to its inputs'
+    /// gradients, given its own gradient.
+    fn propagate(&mut self, i: usize) {
+        let (before, rest) = self.nodes.split_at_mut(i);
+        let node = &mut rest[0];
+        let (rows, cols) = node.value.shape();
+        let dy = &node.grad;
+        match node.op {
+            Op::Parameter | Op::Constant => {}
+            Op::MatMul(a, b) => {
+                // dA = dY·Bᵀ, dB = Aᵀ·dY
+                if before[a.0].needs_grad {
+                    if a == b {
+                        let n = &mut before[a.0];
+                        let fresh = n.begin_grad();
+                        gemm(&mut n.grad, T::one(), dy, false, &n.value, true, beta(fresh));
+                    } else {
+                        let (an, bn) = two(before, a.0, b.0);
+                        let fresh = an.begin_grad();
+                        gemm(&mut an.grad, T::one(), dy, false, &bn.value, true, beta(fresh));
+                    }
+                }
+                if before[b.0].needs_grad {
+                    if a == b {
+                        let n = &mut before[b.0];
+                        let fresh = n.begin_grad();
+                        gemm(&mut n.grad, T::one(), &n.value, true, dy, false, beta(fresh));
+                    } else {
+                        let (bn, an) = two(before, b.0, a.0);
+                        let fresh = bn.begin_grad();
+                        gemm(&mut bn.grad, T::one(), &an.value, true, dy, false, beta(fresh));
+                    }
+                }
+            }
+            Op::AddBias(x, b) => {
+                if before[x.0].needs_grad {
+                    before[x.0].add_grad(|k| dy[k]);
+                }
+                if before[b.0].needs_grad {
+                    fit(&mut node.aux, 1, cols);
+                    column_sums(dy, node.aux.as_mut_slice());
+                    let sums = &node.aux;
+                    before[b.0].add_grad(|k| sums[k]);
+                }
+            }
+            Op::Add(a, b) | Op::Sub(a, b) => {
+                let sign = if matches!(node.op, Op::Sub(..)) { -T::one() } else { T::one() };
+                if before[a.0].needs_grad {
+                    before[a.0].add_grad(|k| dy[k]);
+                }
+                if before[b.0].needs_grad {
+                    before[b.0].add_grad(|k| sign * dy[k]);
+                }
+            }
+            Op::Mul(a, b) => {
+                // dA = dY ⊙ B, dB = dY ⊙ A
+                for (target, other) in [(a, b), (b, a)] {
+                    if !before[target.0].needs_grad {
+                        continue;
+                    }
+                    if a == b {
+                        let n = &mut before[target.0];
+                        let fresh = n.begin_grad();
+                        let (grad, value) = (&mut n.grad, &n.value);
+                        accumulate(grad, fresh, |k| dy[k] * value[k]);
+                    } else {
+                        let (tn, on) = two(before, target.0, other.0);
+                        let fresh = tn.begin_grad();
+                        accumulate(&mut tn.grad, fresh, |k| dy[k] * on.value[k]);
+                    }
+                }
+            }
+            Op::Scale(a, s) => before[a.0].add_grad(|k| s * dy[k]),
+            Op::Sum(a, axis) | Op::Mean(a, axis) => {
+                let an = &mut before[a.0];
+                let (ar, ac) = an.value.shape();
+                let count = match axis {
+                    Axis::All => ar * ac,
+                    Axis::Rows => ac,
+                    Axis::Columns => ar,
+                };
+                let k = if matches!(node.op, Op::Mean(..)) { T::one() / from_usize(count) } else { T::one() };
+                an.add_grad(|idx| {
+                    let (r, c) = (idx % ar, idx / ar);
+                    k * match axis {
+                        Axis::All => dy[0],
+                        Axis::Rows => dy[r],
+                        Axis::Columns => dy[c],
+                    }
+                });
+            }
+            Op::Transpose(a) => before[a.0].add_grad(|idx| {
+                // entry (r, c) of A is entry (c, r) of Y = Aᵀ, which has `rows` = A's columns
+                let (ar, _) = (cols, rows);
+                let (r, c) = (idx % ar, idx / ar);
+                dy[(c, r)]
+            }),
+            Op::SliceColumns(a, start) => {
+                let an = &mut before[a.0];
+                let ar = an.value.nrows();
+                an.add_grad(|idx| {
+                    let c = idx / ar;
+                    if c >= start && c < start + cols { dy[idx - start * ar] } else { T::zero() }
+                });
+            }
+            Op::Concat(a, b) => {
+                let split = before[a.0].value.len();
+                if before[a.0].needs_grad {
+                    before[a.0].add_grad(|k| dy[k]);
+                }
+                if before[b.0].needs_grad {
+                    before[b.0].add_grad(|k| dy[split + k]);
+                }
+            }
+            Op::Activation(a, act) => {
+                // dA = dY ⊙ φ′(A), through the mlp crate's rule
+                fit(&mut node.aux, rows, cols);
+                node.aux.copy_from(dy);
+                act.backward_mut(&before[a.0].value, &node.value, &mut node.aux);
+                let da = &node.aux;
+                before[a.0].add_grad(|k| da[k]);
+            }
+            Op::Loss(z, act, loss) => {
+                let t =
+                    if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
+                let zn = &mut before[z.0];
+                // The targets were checked when the loss was recorded.
+                if loss.gradient(act, &zn.value, &node.aux, t, &mut node.aux2).is_ok() {
+                    let (scale, dz) = (dy[0], &node.aux2);
+                    zn.add_grad(|k| scale * dz[k]);
+                }
+            }
+            Op::L2(a, c) => {
+                // d(c Σ a²) = 2c·a
+                let two_c_dy = (c + c) * dy[0];
+                let n = &mut before[a.0];
+                let fresh = n.begin_grad();
+                let (grad, value) = (&mut n.grad, &n.value);
+                accumulate(grad, fresh, |k| two_c_dy * value[k]);
+            }
+        }
+    }
+
+    /// A Graphviz description of the recorded operations.
+    pub fn to_dot(&self) -> String {
+        let mut out =
+            String::from("digraph tape {\n  rankdir=LR;\n  node [shape=box, fontname=\"DejaVu Sans\"];\n");
+        for (i, n) in self.nodes[..self.len].iter().enumerate() {
+            let shape = n.value.shape();
+            let label =
+                if n.name.is_empty() { describe(&n.op) } else { format!("{}\\n{}", n.name, describe(&n.op)) };
+            let style = match n.op {
+                Op::Parameter => ", style=filled, fillcolor=\"#fde9a9\"",
+                Op::Constant => ", style=filled, fillcolor=\"#e4e4e4\"",
+                _ => "",
+            };
+            out += &format!("  n{i} [label=\"{label}\\n{}×{}\"{style}];\n", shape.0, shape.1);
+            for input in n.op.inputs() {
+                out += &format!("  n{} -> n{i};\n", input.0);
+            }
+        }
+        out + "}\n"
+    }
+}
+
+fn describe<T>(op: &Op<T>) -> String {
+    match op {
+        Op::Activation(_, act) => act.name().to_string(),
+        Op::Loss(_, act, loss) => format!("{} loss ({} output)", loss.name(), act.name()),
+        Op::Sum(_, axis) => format!("sum {axis:?}"),
+        Op::Mean(_, axis) => format!("mean {axis:?}"),
+        other => other.name().to_string(),
+    }
+}
+
+impl<T: RealField + Copy> fmt::Display for Tape<T> {
+    /// One line per node: index, name, operation, inputs and shape.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, n) in self.nodes[..self.len].iter().enumerate() {
+            let inputs: Vec<String> = n.op.inputs().iter().map(|v| format!("%{}", v.0)).collect();
+            let (r, c) = n.value.shape();
+            let name = if n.name.is_empty() { String::new() } else { format!(" {}", n.name) };
+            writeln!(f, "%{i}{name} = {}({}) : {r}×{c}", describe(&n.op), inputs.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// `(row, column)` of each storage index of a `rows × cols` matrix, in
+/// storage (column-major) order; only the column is used by `add_bias`.
+fn indices(rows: usize, cols: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..cols).flat_map(move |c| (0..rows).map(move |_| (c, c)))
+}
+
+fn zip_into<T: RealField + Copy>(
+    out: &mut DMatrix<T>,
+    a: &DMatrix<T>,
+    b: &DMatrix<T>,
+    f: impl Fn(T, T) -> T,
+) {
+    for ((o, &x), &y) in out.as_mut_slice().iter_mut().zip(a.as_slice()).zip(b.as_slice()) {
+        *o = f(x, y);
+    }
+}
+
+fn map_into<T: RealField + Copy>(out: &mut DMatrix<T>, a: &DMatrix<T>, f: impl Fn(T) -> T) {
+    for (o, &x) in out.as_mut_slice().iter_mut().zip(a.as_slice()) {
+        *o = f(x);
+    }
+}
+
+fn from_usize<T: RealField + Copy>(n: usize) -> T {
+    T::from_usize(n).unwrap_or_else(T::one)
+}
