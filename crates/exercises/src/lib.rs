@@ -40,7 +40,9 @@
 //! with stage 3's types instead: `mlp::Activation`, which also knows each
 //! activation's derivative (re-exported as `ex04::Activation`, a different
 //! type from [`vocab::Activation`]), and `mlp::Mlp`, which the checks use as
-//! the reference network.
+//! the reference network. Exercise 8 uses them too, and its checks use the
+//! reverse-mode autodiff tape of stage 4 (`autodiff::Tape`) as their
+//! reference.
 //!
 //! # Exercises available
 //!
@@ -67,6 +69,12 @@
 //! * exercise 7, [`ex07`]: the output layer (neurons, activation, loss) for
 //!   spam/ham classification, for MNIST and for house prices, and more
 //!   generally for any regression or classification task.
+//! * exercise 8, [`ex08`]: what backpropagation is, how it works and how it
+//!   differs from reverse-mode autodiff (answered in the solution's
+//!   documentation), and backpropagation written by hand for a network with
+//!   one hidden layer and a sigmoid output: forward pass, backward pass and
+//!   gradient-descent step, checked against the gradients that stage 4's
+//!   `autodiff::Tape` derives automatically for the same network.
 
 pub mod vocab;
 
