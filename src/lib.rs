@@ -11,10 +11,12 @@
 //! | [`mcculloch_pitts`] | stage 1: logic units; the affine and step kernels |
 //! | [`perceptron`] | stage 2: threshold logic units, the perceptron learning rule |
 //! | [`mlp`] | stage 3: the multilayer perceptron, hand-derived backpropagation, activations and losses |
+//! | [`autodiff`] | stage 4: a reverse-mode autodiff tape, dual numbers for forward mode |
 //! | [`datasets`] | iris, California housing, Fashion-MNIST, MNIST; splits; downloader |
 //! | [`plotting`] | the book's figures, drawn with a bundled font |
 //! | [`exercises`] | the chapter's exercises: stubs, solutions, checks |
 
+pub use autodiff;
 pub use datasets;
 pub use exercises;
 pub use mcculloch_pitts;

@@ -82,15 +82,30 @@ fn mlp_examples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(vec![write_text(&book.join("outputs/mlp.txt"), &text)?, figure])
 }
 
+/// The computation graph of a small network as the autodiff tape records
+/// it, the tape's listing, and its gradients beside stage 3's
+/// (`book/src/ch3-mlp/autodiff.md`).
+fn autodiff_graph(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    use neurons::autodiff::graph;
+    let (figure, listing) = graph::small_network_graph(&book.join("figures"))?;
+    let comparison = graph::compare_with_stage3()?;
+    Ok(vec![
+        figure,
+        write_text(&book.join("outputs/autodiff_tape.txt"), &listing)?,
+        write_text(&book.join("outputs/autodiff_vs_backprop.txt"), &comparison)?,
+    ])
+}
+
 fn main() -> ExitCode {
     let book = book_src();
     type Item = fn(&Path) -> anyhow::Result<Vec<PathBuf>>;
-    let items: [(&str, Item); 6] = [
+    let items: [(&str, Item); 7] = [
         ("Figure 10-3 truth tables", mcculloch_pitts_tables),
         ("perceptron: the chapter's iris example", perceptron_output),
         ("perceptron: iris boundary and XOR (Figure 10-6, left)", perceptron_figures),
         ("activation functions and their derivatives (Figure 10-8)", activation_functions),
         ("MLP examples and XOR regions (Figure 10-6, right)", mlp_examples),
+        ("autodiff: the computation graph of a small network and its tape", autodiff_graph),
         ("Fashion-MNIST samples (Figure 10-10)", fashion_mnist_samples),
     ];
     let mut failed = 0;

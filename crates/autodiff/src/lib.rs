@@ -6,7 +6,15 @@
 //! network needs, by recording them on a [`Tape`] and walking the tape
 //! backwards. The activations and losses are the `mlp` crate's kernels, so
 //! the tape computes exactly what the hand-derived pass computes.
+//!
+//! For contrast, [`dual`] implements forward mode with dual numbers: each
+//! value carries its derivative along one input direction, so it needs a
+//! pass per input where the tape needs one backward pass for all of them.
+//! [`graph`] draws the tape of a small network for the book.
 
+pub mod dual;
+pub mod graph;
 pub mod tape;
 
+pub use dual::Dual;
 pub use tape::{Axis, Op, Tape, TapeError, Var};

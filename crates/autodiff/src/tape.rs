@@ -5,7 +5,7 @@
 //! inputs. [`Tape::backward`] walks the list from the end: it seeds the
 //! scalar result with gradient 1, and each node, in reverse order, applies
 //! its backward rule (which sits right under its forward rule in
-//! [`Tape::record`] and [`Tape::propagate`]) to add its share to its inputs'
+//! `Tape::record` and `Tape::propagate`) to add its share to its inputs'
 //! gradients. One backward pass yields the gradient of the result with
 //! respect to every node that asked for one.
 //!
@@ -144,6 +144,27 @@ impl<T> Op<T> {
         }
     }
 
+    /// The nodes this one reads, without allocating.
+    fn input_pair(&self) -> [Option<Var>; 2] {
+        match *self {
+            Op::Parameter | Op::Constant => [None, None],
+            Op::MatMul(a, b)
+            | Op::AddBias(a, b)
+            | Op::Add(a, b)
+            | Op::Sub(a, b)
+            | Op::Mul(a, b)
+            | Op::Concat(a, b) => [Some(a), Some(b)],
+            Op::Scale(a, _)
+            | Op::Sum(a, _)
+            | Op::Mean(a, _)
+            | Op::Transpose(a)
+            | Op::SliceColumns(a, _)
+            | Op::Activation(a, _)
+            | Op::Loss(a, ..)
+            | Op::L2(a, _) => [Some(a), None],
+        }
+    }
+
     /// The nodes this one reads.
     pub fn inputs(&self) -> Vec<Var> {
         match *self {
@@ -216,6 +237,18 @@ impl<T: RealField + Copy> Node<T> {
         let fresh = !self.grad_ready;
         self.grad_ready = true;
         fresh
+    }
+
+    /// Adds `s · src` to the gradient: a plain loop over slices, which
+    /// the compiler vectorizes.
+    fn add_scaled(&mut self, src: &[T], s: T) {
+        let fresh = self.begin_grad();
+        let grad = self.grad.as_mut_slice();
+        if fresh {
+            grad.iter_mut().zip(src).for_each(|(g, &v)| *g = s * v);
+        } else {
+            grad.iter_mut().zip(src).for_each(|(g, &v)| *g += s * v);
+        }
     }
 
     /// Adds `f(k)` to entry `k` of the gradient (storage order).
@@ -338,7 +371,7 @@ impl<T: RealField + Copy> Tape<T> {
         if self.len == self.nodes.len() {
             self.nodes.push(Node::empty());
         }
-        let needs_grad = op.inputs().iter().any(|v| self.nodes[v.0].needs_grad);
+        let needs_grad = op.input_pair().into_iter().flatten().any(|v| self.nodes[v.0].needs_grad);
         let (before, rest) = self.nodes.split_at_mut(self.len);
         let node = &mut rest[0];
         node.op = op;
@@ -387,9 +420,11 @@ impl<T: RealField + Copy> Tape<T> {
         let out = &mut node.value;
         match op {
             Op::Parameter | Op::Constant => {}
+            // ANCHOR: matmul_forward
             Op::MatMul(a, b) => {
                 gemm(out, T::one(), &before[a.0].value, false, &before[b.0].value, false, T::zero())
             }
+            // ANCHOR_END: matmul_forward
             Op::AddBias(x, b) => {
                 let (x, b) = (&before[x.0].value, &before[b.0].value);
                 for ((o, &xv), (j, _)) in
@@ -608,12 +643,14 @@ impl<T: RealField + Copy> Tape<T> {
         for node in &mut self.nodes[..self.len] {
             node.grad_ready = false;
         }
+        // ANCHOR: backward_walk
         self.nodes[root.0].add_grad(|_| T::one());
         for i in (0..=root.0).rev() {
             if self.nodes[i].needs_grad && self.nodes[i].grad_ready {
                 self.propagate(i);
             }
         }
+        // ANCHOR_END: backward_walk
         // Parameters off the path get zero gradients, not stale ones.
         for node in &mut self.nodes[..self.params] {
             if !node.grad_ready {
@@ -632,6 +669,7 @@ impl<T: RealField + Copy> Tape<T> {
         let dy = &node.grad;
         match node.op {
             Op::Parameter | Op::Constant => {}
+            // ANCHOR: matmul_backward
             Op::MatMul(a, b) => {
                 // dA = dY·Bᵀ, dB = Aᵀ·dY
                 if before[a.0].needs_grad {
@@ -657,24 +695,25 @@ impl<T: RealField + Copy> Tape<T> {
                     }
                 }
             }
+            // ANCHOR_END: matmul_backward
             Op::AddBias(x, b) => {
                 if before[x.0].needs_grad {
-                    before[x.0].add_grad(|k| dy[k]);
+                    before[x.0].add_scaled(dy.as_slice(), T::one());
                 }
                 if before[b.0].needs_grad {
                     fit(&mut node.aux, 1, cols);
                     column_sums(dy, node.aux.as_mut_slice());
                     let sums = &node.aux;
-                    before[b.0].add_grad(|k| sums[k]);
+                    before[b.0].add_scaled(sums.as_slice(), T::one());
                 }
             }
             Op::Add(a, b) | Op::Sub(a, b) => {
                 let sign = if matches!(node.op, Op::Sub(..)) { -T::one() } else { T::one() };
                 if before[a.0].needs_grad {
-                    before[a.0].add_grad(|k| dy[k]);
+                    before[a.0].add_scaled(dy.as_slice(), T::one());
                 }
                 if before[b.0].needs_grad {
-                    before[b.0].add_grad(|k| sign * dy[k]);
+                    before[b.0].add_scaled(dy.as_slice(), sign);
                 }
             }
             Op::Mul(a, b) => {
@@ -695,7 +734,7 @@ impl<T: RealField + Copy> Tape<T> {
                     }
                 }
             }
-            Op::Scale(a, s) => before[a.0].add_grad(|k| s * dy[k]),
+            Op::Scale(a, s) => before[a.0].add_scaled(dy.as_slice(), s),
             Op::Sum(a, axis) | Op::Mean(a, axis) => {
                 let an = &mut before[a.0];
                 let (ar, ac) = an.value.shape();
@@ -731,19 +770,26 @@ impl<T: RealField + Copy> Tape<T> {
             Op::Concat(a, b) => {
                 let split = before[a.0].value.len();
                 if before[a.0].needs_grad {
-                    before[a.0].add_grad(|k| dy[k]);
+                    before[a.0].add_scaled(&dy.as_slice()[..split], T::one());
                 }
                 if before[b.0].needs_grad {
-                    before[b.0].add_grad(|k| dy[split + k]);
+                    before[b.0].add_scaled(&dy.as_slice()[split..], T::one());
                 }
             }
             Op::Activation(a, act) => {
-                // dA = dY ⊙ φ′(A), through the mlp crate's rule
-                fit(&mut node.aux, rows, cols);
-                node.aux.copy_from(dy);
-                act.backward_mut(&before[a.0].value, &node.value, &mut node.aux);
-                let da = &node.aux;
-                before[a.0].add_grad(|k| da[k]);
+                // dA = dY ⊙ φ′(A), through the mlp crate's rule. A first
+                // contribution is computed in the input's own gradient
+                // buffer; a later one goes through scratch space.
+                let an = &mut before[a.0];
+                if an.begin_grad() {
+                    an.grad.copy_from(dy);
+                    act.backward_mut(&an.value, &node.value, &mut an.grad);
+                } else {
+                    fit(&mut node.aux, rows, cols);
+                    node.aux.copy_from(dy);
+                    act.backward_mut(&an.value, &node.value, &mut node.aux);
+                    an.grad.as_mut_slice().iter_mut().zip(node.aux.as_slice()).for_each(|(g, &d)| *g += d);
+                }
             }
             Op::Loss(z, act, loss) => {
                 let t =
@@ -752,7 +798,7 @@ impl<T: RealField + Copy> Tape<T> {
                 // The targets were checked when the loss was recorded.
                 if loss.gradient(act, &zn.value, &node.aux, t, &mut node.aux2).is_ok() {
                     let (scale, dz) = (dy[0], &node.aux2);
-                    zn.add_grad(|k| scale * dz[k]);
+                    zn.add_scaled(dz.as_slice(), scale);
                 }
             }
             Op::L2(a, c) => {

@@ -115,6 +115,7 @@ proptest! {
         let labels: Vec<usize> = (0..batch).map(|r| (r + seed as usize) % k).collect();
         let y = DMatrix::from_fn(batch, k, |r, c| if head == 0 { (r + c) as f64 / 3.0 } else { f64::from(u8::from(labels[r] == c)) });
         let targets = if head == 2 { Targets::Sparse(&labels) } else { Targets::Dense(&y) };
+        // ANCHOR: same_network_on_tape
         let (hand_loss, hand) = mlp.loss_and_gradients(&x, targets, loss, alpha).unwrap();
 
         // The same network, recorded on the tape.
@@ -145,6 +146,7 @@ proptest! {
             let db = (tape.grad(b).transpose() - &hand.b[l]).abs().max();
             prop_assert!(dw <= 1e-9 && db <= 1e-9, "layer {l}: weights differ by {dw}, biases by {db}");
         }
+        // ANCHOR_END: same_network_on_tape
     }
 }
 
