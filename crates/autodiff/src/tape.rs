@@ -5,7 +5,7 @@
 //! inputs. [`Tape::backward`] walks the list from the end: it seeds the
 //! scalar result with gradient 1, and each node, in reverse order, applies
 //! its backward rule (which sits right under its forward rule in
-//! `Tape::record` and `Tape::propagate`) to add its share to its inputs'
+//! `Tape::run`) to add its share to its inputs'
 //! gradients. One backward pass yields the gradient of the result with
 //! respect to every node that asked for one.
 //!
@@ -33,6 +33,13 @@ use std::fmt;
 use mlp::matmul::{column_sums, gemm};
 use mlp::{Activation, Loss, Targets};
 use nalgebra::{DMatrix, RealField};
+
+/// Which rule of an operation to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pass {
+    Forward,
+    Backward,
+}
 
 /// A node of the tape: its index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -414,30 +421,125 @@ impl<T: RealField + Copy> Tape<T> {
         Ok((self.nodes[a.0].value.shape(), self.nodes[b.0].value.shape()))
     }
 
-    /// Records `op`, computing its value: the forward rules.
+    /// Records `op` and computes its value.
     fn record(&mut self, op: Op<T>, rows: usize, cols: usize) -> Var {
-        let (v, before, node) = self.push(op, rows, cols);
-        let out = &mut node.value;
-        match op {
-            Op::Parameter | Op::Constant => {}
+        let (v, _, _) = self.push(op, rows, cols);
+        // Only a loss can fail, and losses are recorded by `Tape::loss`.
+        let _ = self.run(v.0, Pass::Forward);
+        v
+    }
+
+    /// Runs node `i`'s rule in one direction. Each operation's backward
+    /// rule sits right under its forward rule:
+    ///
+    /// - forward: compute the node's value from its inputs' values;
+    /// - backward: given the node's gradient `dy`, add its share to each
+    ///   input's gradient (the chain rule, one operation at a time).
+    fn run(&mut self, i: usize, pass: Pass) -> Result<()> {
+        let (before, rest) = self.nodes.split_at_mut(i);
+        let node = &mut rest[0];
+        let (rows, cols) = node.value.shape();
+        let op = node.op;
+        let dy = &node.grad;
+        match (op, pass) {
+            (Op::Parameter | Op::Constant, Pass::Forward) => {}
+            (Op::Parameter | Op::Constant, Pass::Backward) => {}
             // ANCHOR: matmul_forward
-            Op::MatMul(a, b) => {
-                gemm(out, T::one(), &before[a.0].value, false, &before[b.0].value, false, T::zero())
-            }
+            (Op::MatMul(a, b), Pass::Forward) => gemm(
+                &mut node.value,
+                T::one(),
+                &before[a.0].value,
+                false,
+                &before[b.0].value,
+                false,
+                T::zero(),
+            ),
             // ANCHOR_END: matmul_forward
-            Op::AddBias(x, b) => {
+            // ANCHOR: matmul_backward
+            (Op::MatMul(a, b), Pass::Backward) => {
+                // dA = dY·Bᵀ, dB = Aᵀ·dY
+                if before[a.0].needs_grad {
+                    if a == b {
+                        let n = &mut before[a.0];
+                        let fresh = n.begin_grad();
+                        gemm(&mut n.grad, T::one(), dy, false, &n.value, true, beta(fresh));
+                    } else {
+                        let (an, bn) = two(before, a.0, b.0);
+                        let fresh = an.begin_grad();
+                        gemm(&mut an.grad, T::one(), dy, false, &bn.value, true, beta(fresh));
+                    }
+                }
+                if before[b.0].needs_grad {
+                    if a == b {
+                        let n = &mut before[b.0];
+                        let fresh = n.begin_grad();
+                        gemm(&mut n.grad, T::one(), &n.value, true, dy, false, beta(fresh));
+                    } else {
+                        let (bn, an) = two(before, b.0, a.0);
+                        let fresh = bn.begin_grad();
+                        gemm(&mut bn.grad, T::one(), &an.value, true, dy, false, beta(fresh));
+                    }
+                }
+            }
+            // ANCHOR_END: matmul_backward
+            (Op::AddBias(x, b), Pass::Forward) => {
                 let (x, b) = (&before[x.0].value, &before[b.0].value);
                 for ((o, &xv), (j, _)) in
-                    out.as_mut_slice().iter_mut().zip(x.as_slice()).zip(indices(rows, cols))
+                    node.value.as_mut_slice().iter_mut().zip(x.as_slice()).zip(indices(rows, cols))
                 {
                     *o = xv + b[j];
                 }
             }
-            Op::Add(a, b) => zip_into(out, &before[a.0].value, &before[b.0].value, |x, y| x + y),
-            Op::Sub(a, b) => zip_into(out, &before[a.0].value, &before[b.0].value, |x, y| x - y),
-            Op::Mul(a, b) => zip_into(out, &before[a.0].value, &before[b.0].value, |x, y| x * y),
-            Op::Scale(a, s) => map_into(out, &before[a.0].value, |x| s * x),
-            Op::Sum(a, axis) | Op::Mean(a, axis) => {
+            (Op::AddBias(x, b), Pass::Backward) => {
+                if before[x.0].needs_grad {
+                    before[x.0].add_scaled(dy.as_slice(), T::one());
+                }
+                if before[b.0].needs_grad {
+                    fit(&mut node.aux, 1, cols);
+                    column_sums(dy, node.aux.as_mut_slice());
+                    let sums = &node.aux;
+                    before[b.0].add_scaled(sums.as_slice(), T::one());
+                }
+            }
+            (Op::Add(a, b), Pass::Forward) => {
+                zip_into(&mut node.value, &before[a.0].value, &before[b.0].value, |x, y| x + y)
+            }
+            (Op::Sub(a, b), Pass::Forward) => {
+                zip_into(&mut node.value, &before[a.0].value, &before[b.0].value, |x, y| x - y)
+            }
+            (Op::Add(a, b) | Op::Sub(a, b), Pass::Backward) => {
+                let sign = if matches!(op, Op::Sub(..)) { -T::one() } else { T::one() };
+                if before[a.0].needs_grad {
+                    before[a.0].add_scaled(dy.as_slice(), T::one());
+                }
+                if before[b.0].needs_grad {
+                    before[b.0].add_scaled(dy.as_slice(), sign);
+                }
+            }
+            (Op::Mul(a, b), Pass::Forward) => {
+                zip_into(&mut node.value, &before[a.0].value, &before[b.0].value, |x, y| x * y)
+            }
+            (Op::Mul(a, b), Pass::Backward) => {
+                // dA = dY ⊙ B, dB = dY ⊙ A
+                for (target, other) in [(a, b), (b, a)] {
+                    if !before[target.0].needs_grad {
+                        continue;
+                    }
+                    if a == b {
+                        let n = &mut before[target.0];
+                        let fresh = n.begin_grad();
+                        let (grad, value) = (&mut n.grad, &n.value);
+                        accumulate(grad, fresh, |k| dy[k] * value[k]);
+                    } else {
+                        let (tn, on) = two(before, target.0, other.0);
+                        let fresh = tn.begin_grad();
+                        accumulate(&mut tn.grad, fresh, |k| dy[k] * on.value[k]);
+                    }
+                }
+            }
+            (Op::Scale(a, s), Pass::Forward) => map_into(&mut node.value, &before[a.0].value, |x| s * x),
+            (Op::Scale(a, s), Pass::Backward) => before[a.0].add_scaled(dy.as_slice(), s),
+            (Op::Sum(a, axis) | Op::Mean(a, axis), Pass::Forward) => {
                 let a = &before[a.0].value;
                 let count = match axis {
                     Axis::All => a.len(),
@@ -446,33 +548,119 @@ impl<T: RealField + Copy> Tape<T> {
                 };
                 let k = if matches!(op, Op::Mean(..)) { T::one() / from_usize(count) } else { T::one() };
                 match axis {
-                    Axis::All => out[0] = k * a.sum(),
+                    Axis::All => node.value[0] = k * a.sum(),
                     Axis::Rows => {
                         for r in 0..a.nrows() {
-                            out[r] = k * a.row(r).sum();
+                            node.value[r] = k * a.row(r).sum();
                         }
                     }
                     Axis::Columns => {
-                        column_sums(a, out.as_mut_slice());
-                        out.as_mut_slice().iter_mut().for_each(|v| *v *= k);
+                        column_sums(a, node.value.as_mut_slice());
+                        node.value.as_mut_slice().iter_mut().for_each(|v| *v *= k);
                     }
                 }
             }
-            Op::Transpose(a) => out.copy_from(&before[a.0].value.transpose()),
-            Op::SliceColumns(a, start) => out.copy_from(&before[a.0].value.columns(start, cols)),
-            Op::Concat(a, b) => {
+            (Op::Sum(a, axis) | Op::Mean(a, axis), Pass::Backward) => {
+                let an = &mut before[a.0];
+                let (ar, ac) = an.value.shape();
+                let count = match axis {
+                    Axis::All => ar * ac,
+                    Axis::Rows => ac,
+                    Axis::Columns => ar,
+                };
+                let k = if matches!(op, Op::Mean(..)) { T::one() / from_usize(count) } else { T::one() };
+                an.add_grad(|idx| {
+                    let (r, c) = (idx % ar, idx / ar);
+                    k * match axis {
+                        Axis::All => dy[0],
+                        Axis::Rows => dy[r],
+                        Axis::Columns => dy[c],
+                    }
+                });
+            }
+            (Op::Transpose(a), Pass::Forward) => node.value.copy_from(&before[a.0].value.transpose()),
+            (Op::Transpose(a), Pass::Backward) => before[a.0].add_grad(|idx| {
+                // entry (r, c) of A is entry (c, r) of Y = Aᵀ, which has `rows` = A's columns
+                let (ar, _) = (cols, rows);
+                let (r, c) = (idx % ar, idx / ar);
+                dy[(c, r)]
+            }),
+            (Op::SliceColumns(a, start), Pass::Forward) => {
+                node.value.copy_from(&before[a.0].value.columns(start, cols))
+            }
+            (Op::SliceColumns(a, start), Pass::Backward) => {
+                let an = &mut before[a.0];
+                let ar = an.value.nrows();
+                an.add_grad(|idx| {
+                    let c = idx / ar;
+                    if c >= start && c < start + cols { dy[idx - start * ar] } else { T::zero() }
+                });
+            }
+            (Op::Concat(a, b), Pass::Forward) => {
                 let (a, b) = (&before[a.0].value, &before[b.0].value);
-                out.columns_mut(0, a.ncols()).copy_from(a);
-                out.columns_mut(a.ncols(), b.ncols()).copy_from(b);
+                node.value.columns_mut(0, a.ncols()).copy_from(a);
+                node.value.columns_mut(a.ncols(), b.ncols()).copy_from(b);
             }
-            Op::Activation(a, act) => {
-                out.copy_from(&before[a.0].value);
-                act.forward_mut(out);
+            (Op::Concat(a, b), Pass::Backward) => {
+                let split = before[a.0].value.len();
+                if before[a.0].needs_grad {
+                    before[a.0].add_scaled(&dy.as_slice()[..split], T::one());
+                }
+                if before[b.0].needs_grad {
+                    before[b.0].add_scaled(&dy.as_slice()[split..], T::one());
+                }
             }
-            Op::Loss(..) => {} // computed by `loss`, which owns the targets
-            Op::L2(a, c) => out[0] = c * before[a.0].value.norm_squared(),
+            (Op::Activation(a, act), Pass::Forward) => {
+                node.value.copy_from(&before[a.0].value);
+                act.forward_mut(&mut node.value);
+            }
+            (Op::Activation(a, act), Pass::Backward) => {
+                // dA = dY ⊙ φ′(A), through the mlp crate's rule. A first
+                // contribution is computed in the input's own gradient
+                // buffer; a later one goes through scratch space.
+                let an = &mut before[a.0];
+                if an.begin_grad() {
+                    an.grad.copy_from(dy);
+                    act.backward_mut(&an.value, &node.value, &mut an.grad);
+                } else {
+                    fit(&mut node.aux, rows, cols);
+                    node.aux.copy_from(dy);
+                    act.backward_mut(&an.value, &node.value, &mut node.aux);
+                    an.grad.as_mut_slice().iter_mut().zip(node.aux.as_slice()).for_each(|(g, &d)| *g += d);
+                }
+            }
+            (Op::Loss(z, act, loss), Pass::Forward) => {
+                // The targets were stored by `Tape::loss`.
+                let zv = &before[z.0].value;
+                fit(&mut node.aux, zv.nrows(), zv.ncols());
+                node.aux.copy_from(zv);
+                act.forward_mut(&mut node.aux);
+                let t =
+                    if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
+                node.value[0] = loss.value(act, zv, &node.aux, t)?;
+            }
+            (Op::Loss(z, act, loss), Pass::Backward) => {
+                let t =
+                    if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
+                let zn = &mut before[z.0];
+                // The targets were checked when the loss was recorded.
+                if loss.gradient(act, &zn.value, &node.aux, t, &mut node.aux2).is_ok() {
+                    let (scale, dz) = (dy[0], &node.aux2);
+                    zn.add_scaled(dz.as_slice(), scale);
+                }
+            }
+            (Op::L2(a, c), Pass::Forward) => node.value[0] = c * before[a.0].value.norm_squared(),
+
+            (Op::L2(a, c), Pass::Backward) => {
+                // d(c Σ a²) = 2c·a
+                let two_c_dy = (c + c) * dy[0];
+                let n = &mut before[a.0];
+                let fresh = n.begin_grad();
+                let (grad, value) = (&mut n.grad, &n.value);
+                accumulate(grad, fresh, |k| two_c_dy * value[k]);
+            }
         }
-        v
+        Ok(())
     }
 
     /// `A·B`.
@@ -602,11 +790,7 @@ impl<T: RealField + Copy> Tape<T> {
     /// gradient is `(ŷ − y)/m`.
     pub fn loss(&mut self, z: Var, act: Activation, loss: Loss, targets: Targets<'_, T>) -> Result<Var> {
         self.check(z)?;
-        let (v, before, node) = self.push(Op::Loss(z, act, loss), 1, 1);
-        let zv = &before[z.0].value;
-        fit(&mut node.aux, zv.nrows(), zv.ncols());
-        node.aux.copy_from(zv);
-        act.forward_mut(&mut node.aux);
+        let (v, _, node) = self.push(Op::Loss(z, act, loss), 1, 1);
         match targets {
             Targets::Dense(y) => {
                 fit(&mut node.targets, y.nrows(), y.ncols());
@@ -619,17 +803,11 @@ impl<T: RealField + Copy> Tape<T> {
                 node.sparse = true;
             }
         }
-        let t = if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
-        match loss.value(act, zv, &node.aux, t) {
-            Ok(value) => {
-                node.value[0] = value;
-                Ok(v)
-            }
-            Err(e) => {
-                self.len -= 1; // leave no half-made node behind
-                Err(e.into())
-            }
+        if let Err(e) = self.run(v.0, Pass::Forward) {
+            self.len -= 1; // leave no half-made node behind
+            return Err(e);
         }
+        Ok(v)
     }
 
     /// Differentiates the 1×1 node `root` with respect to every node that
@@ -647,7 +825,8 @@ impl<T: RealField + Copy> Tape<T> {
         self.nodes[root.0].add_grad(|_| T::one());
         for i in (0..=root.0).rev() {
             if self.nodes[i].needs_grad && self.nodes[i].grad_ready {
-                self.propagate(i);
+                // The targets of a loss were checked when it was recorded.
+                let _ = self.run(i, Pass::Backward);
             }
         }
         // ANCHOR_END: backward_walk
@@ -658,158 +837,6 @@ impl<T: RealField + Copy> Tape<T> {
             }
         }
         Ok(())
-    }
-
-    /// Node `i`'s backward rule: adds its contribution to its inputs'
-    /// gradients, given its own gradient.
-    fn propagate(&mut self, i: usize) {
-        let (before, rest) = self.nodes.split_at_mut(i);
-        let node = &mut rest[0];
-        let (rows, cols) = node.value.shape();
-        let dy = &node.grad;
-        match node.op {
-            Op::Parameter | Op::Constant => {}
-            // ANCHOR: matmul_backward
-            Op::MatMul(a, b) => {
-                // dA = dY·Bᵀ, dB = Aᵀ·dY
-                if before[a.0].needs_grad {
-                    if a == b {
-                        let n = &mut before[a.0];
-                        let fresh = n.begin_grad();
-                        gemm(&mut n.grad, T::one(), dy, false, &n.value, true, beta(fresh));
-                    } else {
-                        let (an, bn) = two(before, a.0, b.0);
-                        let fresh = an.begin_grad();
-                        gemm(&mut an.grad, T::one(), dy, false, &bn.value, true, beta(fresh));
-                    }
-                }
-                if before[b.0].needs_grad {
-                    if a == b {
-                        let n = &mut before[b.0];
-                        let fresh = n.begin_grad();
-                        gemm(&mut n.grad, T::one(), &n.value, true, dy, false, beta(fresh));
-                    } else {
-                        let (bn, an) = two(before, b.0, a.0);
-                        let fresh = bn.begin_grad();
-                        gemm(&mut bn.grad, T::one(), &an.value, true, dy, false, beta(fresh));
-                    }
-                }
-            }
-            // ANCHOR_END: matmul_backward
-            Op::AddBias(x, b) => {
-                if before[x.0].needs_grad {
-                    before[x.0].add_scaled(dy.as_slice(), T::one());
-                }
-                if before[b.0].needs_grad {
-                    fit(&mut node.aux, 1, cols);
-                    column_sums(dy, node.aux.as_mut_slice());
-                    let sums = &node.aux;
-                    before[b.0].add_scaled(sums.as_slice(), T::one());
-                }
-            }
-            Op::Add(a, b) | Op::Sub(a, b) => {
-                let sign = if matches!(node.op, Op::Sub(..)) { -T::one() } else { T::one() };
-                if before[a.0].needs_grad {
-                    before[a.0].add_scaled(dy.as_slice(), T::one());
-                }
-                if before[b.0].needs_grad {
-                    before[b.0].add_scaled(dy.as_slice(), sign);
-                }
-            }
-            Op::Mul(a, b) => {
-                // dA = dY ⊙ B, dB = dY ⊙ A
-                for (target, other) in [(a, b), (b, a)] {
-                    if !before[target.0].needs_grad {
-                        continue;
-                    }
-                    if a == b {
-                        let n = &mut before[target.0];
-                        let fresh = n.begin_grad();
-                        let (grad, value) = (&mut n.grad, &n.value);
-                        accumulate(grad, fresh, |k| dy[k] * value[k]);
-                    } else {
-                        let (tn, on) = two(before, target.0, other.0);
-                        let fresh = tn.begin_grad();
-                        accumulate(&mut tn.grad, fresh, |k| dy[k] * on.value[k]);
-                    }
-                }
-            }
-            Op::Scale(a, s) => before[a.0].add_scaled(dy.as_slice(), s),
-            Op::Sum(a, axis) | Op::Mean(a, axis) => {
-                let an = &mut before[a.0];
-                let (ar, ac) = an.value.shape();
-                let count = match axis {
-                    Axis::All => ar * ac,
-                    Axis::Rows => ac,
-                    Axis::Columns => ar,
-                };
-                let k = if matches!(node.op, Op::Mean(..)) { T::one() / from_usize(count) } else { T::one() };
-                an.add_grad(|idx| {
-                    let (r, c) = (idx % ar, idx / ar);
-                    k * match axis {
-                        Axis::All => dy[0],
-                        Axis::Rows => dy[r],
-                        Axis::Columns => dy[c],
-                    }
-                });
-            }
-            Op::Transpose(a) => before[a.0].add_grad(|idx| {
-                // entry (r, c) of A is entry (c, r) of Y = Aᵀ, which has `rows` = A's columns
-                let (ar, _) = (cols, rows);
-                let (r, c) = (idx % ar, idx / ar);
-                dy[(c, r)]
-            }),
-            Op::SliceColumns(a, start) => {
-                let an = &mut before[a.0];
-                let ar = an.value.nrows();
-                an.add_grad(|idx| {
-                    let c = idx / ar;
-                    if c >= start && c < start + cols { dy[idx - start * ar] } else { T::zero() }
-                });
-            }
-            Op::Concat(a, b) => {
-                let split = before[a.0].value.len();
-                if before[a.0].needs_grad {
-                    before[a.0].add_scaled(&dy.as_slice()[..split], T::one());
-                }
-                if before[b.0].needs_grad {
-                    before[b.0].add_scaled(&dy.as_slice()[split..], T::one());
-                }
-            }
-            Op::Activation(a, act) => {
-                // dA = dY ⊙ φ′(A), through the mlp crate's rule. A first
-                // contribution is computed in the input's own gradient
-                // buffer; a later one goes through scratch space.
-                let an = &mut before[a.0];
-                if an.begin_grad() {
-                    an.grad.copy_from(dy);
-                    act.backward_mut(&an.value, &node.value, &mut an.grad);
-                } else {
-                    fit(&mut node.aux, rows, cols);
-                    node.aux.copy_from(dy);
-                    act.backward_mut(&an.value, &node.value, &mut node.aux);
-                    an.grad.as_mut_slice().iter_mut().zip(node.aux.as_slice()).for_each(|(g, &d)| *g += d);
-                }
-            }
-            Op::Loss(z, act, loss) => {
-                let t =
-                    if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
-                let zn = &mut before[z.0];
-                // The targets were checked when the loss was recorded.
-                if loss.gradient(act, &zn.value, &node.aux, t, &mut node.aux2).is_ok() {
-                    let (scale, dz) = (dy[0], &node.aux2);
-                    zn.add_scaled(dz.as_slice(), scale);
-                }
-            }
-            Op::L2(a, c) => {
-                // d(c Σ a²) = 2c·a
-                let two_c_dy = (c + c) * dy[0];
-                let n = &mut before[a.0];
-                let fresh = n.begin_grad();
-                let (grad, value) = (&mut n.grad, &n.value);
-                accumulate(grad, fresh, |k| two_c_dy * value[k]);
-            }
-        }
     }
 
     /// A Graphviz description of the recorded operations.
