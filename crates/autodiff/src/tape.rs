@@ -174,25 +174,7 @@ impl<T> Op<T> {
 
     /// The nodes this one reads.
     pub fn inputs(&self) -> Vec<Var> {
-        match *self {
-            Op::Parameter | Op::Constant => vec![],
-            Op::MatMul(a, b)
-            | Op::AddBias(a, b)
-            | Op::Add(a, b)
-            | Op::Sub(a, b)
-            | Op::Mul(a, b)
-            | Op::Concat(a, b) => {
-                vec![a, b]
-            }
-            Op::Scale(a, _)
-            | Op::Sum(a, _)
-            | Op::Mean(a, _)
-            | Op::Transpose(a)
-            | Op::SliceColumns(a, _)
-            | Op::Activation(a, _)
-            | Op::Loss(a, ..)
-            | Op::L2(a, _) => vec![a],
-        }
+        self.input_pair().into_iter().flatten().collect()
     }
 }
 
