@@ -78,7 +78,7 @@
 
 pub mod vocab;
 
-pub use vocab::{Activation, Loss};
+pub use vocab::{Activation, Apply, Loss};
 
 // The module switch. Both files declare the same exercise modules (`pub mod
 // ex07;` …); only one of them is compiled, and its modules are re-exported at

@@ -4,72 +4,28 @@
 //! the two copies of an exercise agree on what a question means. Nothing here
 //! is an exercise: you choose among these values, you do not implement them.
 
-use nalgebra::DVector;
+use nalgebra::{DMatrix, DVector};
 
-/// An activation function, applied element-wise to a layer's weighted sums
-/// (except [`Activation::Softmax`], which looks at the whole layer at once).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Activation {
-    /// No activation at all: `φ(z) = z`. The output can be any real number.
-    Identity,
-    /// The step function of a threshold logic unit: 0 if `z < 0`, else 1.
-    /// Its derivative is zero almost everywhere, so gradient descent cannot
-    /// train it.
-    Heaviside,
-    /// The logistic function `σ(z) = 1 / (1 + exp(−z))`, with outputs
-    /// strictly between 0 and 1.
-    Sigmoid,
-    /// The hyperbolic tangent `tanh(z) = 2σ(2z) − 1`, with outputs strictly
-    /// between −1 and 1.
-    Tanh,
-    /// The rectified linear unit `max(0, z)`: zero for negative inputs, the
-    /// input itself otherwise.
-    Relu,
-    /// `softplus(z) = log(1 + exp(z))`, a smooth ReLU: always positive, close
-    /// to 0 for very negative `z` and close to `z` for large `z`.
-    Softplus,
-    /// `softmax(z)_k = exp(z_k) / Σ_j exp(z_j)`: turns the whole layer into
-    /// positive values that sum to 1. Raising one input lowers every other
-    /// output, which is what exclusive classes need.
-    Softmax,
+/// The activation functions are stage 3's (`mlp::Activation`: identity,
+/// heaviside, sigmoid, tanh, ReLU, softplus, softmax), so an answer here
+/// means exactly what the network code computes.
+pub use mlp::Activation;
+
+/// Applies an activation to one layer's weighted sums `z` (one entry per
+/// neuron) and returns the layer's outputs, through the `mlp` crate's
+/// kernels, which are numerically stable: no overflow or `NaN` for any
+/// finite input. (Softmax looks at the whole layer at once; the others act
+/// entry by entry.)
+pub trait Apply {
+    /// The layer's outputs for weighted sums `z`.
+    fn apply(self, z: &DVector<f64>) -> DVector<f64>;
 }
 
-impl Activation {
-    /// Applies the activation to a layer's weighted sums `z` (one entry per
-    /// neuron) and returns the layer's outputs, with the same length.
-    ///
-    /// Every variant is computed in a numerically stable way: no overflow or
-    /// `NaN` for any finite input.
-    #[must_use]
-    pub fn apply(self, z: &DVector<f64>) -> DVector<f64> {
-        match self {
-            Self::Identity => z.clone(),
-            Self::Heaviside => z.map(|v| if v < 0.0 { 0.0 } else { 1.0 }),
-            Self::Sigmoid => z.map(sigmoid),
-            Self::Tanh => z.map(f64::tanh),
-            Self::Relu => z.map(|v| v.max(0.0)),
-            // log(1 + e^z) = max(z, 0) + log(1 + e^(−|z|)), which never
-            // computes the exponential of a large positive number.
-            Self::Softplus => z.map(|v| v.max(0.0) + (-v.abs()).exp().ln_1p()),
-            Self::Softmax => {
-                // Subtracting the largest input changes nothing mathematically
-                // and keeps every exponential in (0, 1].
-                let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let exp = z.map(|v| (v - max).exp());
-                let sum = exp.sum();
-                exp / sum
-            }
-        }
-    }
-}
-
-/// The logistic function, in the form that never overflows.
-fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
+impl Apply for Activation {
+    fn apply(self, z: &DVector<f64>) -> DVector<f64> {
+        let mut row = DMatrix::from_row_slice(1, z.len(), z.as_slice());
+        self.forward_mut(&mut row);
+        DVector::from_column_slice(row.as_slice())
     }
 }
 

@@ -12,7 +12,8 @@
 //! so that a wrong `output_layer` does not also make the `predict` checks fail.
 
 use exercises::ex07::{
-    Activation, Loss, OutputLayer, OutputRange, Task, house_prices, mnist, output_layer, predict, spam_ham,
+    Activation, Apply, Loss, OutputLayer, OutputRange, Task, house_prices, mnist, output_layer, predict,
+    spam_ham,
 };
 use nalgebra::DVector;
 use proptest::prelude::*;

@@ -26,7 +26,7 @@
 //!
 //! Run the checks with `cargo test -p exercises --features learner ex07`.
 
-pub use crate::vocab::{Activation, Loss, OutputLayer, OutputRange, Task};
+pub use crate::vocab::{Activation, Apply, Loss, OutputLayer, OutputRange, Task};
 use nalgebra::DVector;
 
 /// Returns the output layer (number of neurons, activation, loss) that fits
@@ -90,7 +90,7 @@ pub fn house_prices() -> OutputLayer {
 /// Returns the predictions, in the task's own units, of an output layer whose
 /// weighted sums (before activation) are `logits`, one per output neuron.
 ///
-/// Apply the layer's activation (see [`Activation::apply`]). For most tasks
+/// Apply the layer's activation (see [`Apply::apply`]). For most tasks
 /// that is all: the activation's outputs already are the probabilities or the
 /// predicted values. A bounded regression (`low` to `high`) is the exception:
 /// the network was trained on targets scaled to its activation's range (0 to

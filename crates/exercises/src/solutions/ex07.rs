@@ -20,7 +20,7 @@
 //! | regression, positive   | 1 per output | ReLU or softplus                  | as above                  |
 //! | regression, bounded    | 1 per output | sigmoid or tanh, targets rescaled | as above                  |
 
-pub use crate::vocab::{Activation, Loss, OutputLayer, OutputRange, Task};
+pub use crate::vocab::{Activation, Apply, Loss, OutputLayer, OutputRange, Task};
 use nalgebra::DVector;
 
 /// The output layer (neurons, activation, loss) that fits `task`.
