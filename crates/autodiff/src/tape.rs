@@ -102,6 +102,8 @@ pub enum Op<T> {
     MatMul(Var, Var),
     /// `X + b`, the 1×m row `b` added to every row of `X`.
     AddBias(Var, Var),
+    /// `X ⊙ s`, every row of `X` multiplied entry by entry by the 1×m row `s`.
+    ScaleColumns(Var, Var),
     /// `A + B`.
     Add(Var, Var),
     /// `A − B`.
@@ -136,6 +138,7 @@ impl<T> Op<T> {
             Op::Constant => "constant",
             Op::MatMul(..) => "matmul",
             Op::AddBias(..) => "add_bias",
+            Op::ScaleColumns(..) => "scale_columns",
             Op::Add(..) => "add",
             Op::Sub(..) => "sub",
             Op::Mul(..) => "mul",
@@ -157,6 +160,7 @@ impl<T> Op<T> {
             Op::Parameter | Op::Constant => [None, None],
             Op::MatMul(a, b)
             | Op::AddBias(a, b)
+            | Op::ScaleColumns(a, b)
             | Op::Add(a, b)
             | Op::Sub(a, b)
             | Op::Mul(a, b)
@@ -193,6 +197,8 @@ struct Node<T: RealField + Copy> {
     /// A loss's sparse targets (class indices).
     labels: Vec<usize>,
     sparse: bool,
+    /// A loss's instance weights (empty: unweighted).
+    weights: Vec<T>,
     needs_grad: bool,
     /// Whether `grad` has been written in the current backward pass.
     grad_ready: bool,
@@ -210,6 +216,7 @@ impl<T: RealField + Copy> Node<T> {
             targets: DMatrix::zeros(0, 0),
             labels: Vec::new(),
             sparse: false,
+            weights: Vec::new(),
             needs_grad: false,
             grad_ready: false,
         }
@@ -483,6 +490,36 @@ impl<T: RealField + Copy> Tape<T> {
                     before[b.0].add_scaled(sums.as_slice(), T::one());
                 }
             }
+            (Op::ScaleColumns(x, s), Pass::Forward) => {
+                let (x, s) = (&before[x.0].value, &before[s.0].value);
+                for ((o, &xv), (j, _)) in
+                    node.value.as_mut_slice().iter_mut().zip(x.as_slice()).zip(indices(rows, cols))
+                {
+                    *o = xv * s[j];
+                }
+            }
+            (Op::ScaleColumns(x, s), Pass::Backward) => {
+                // dX = dY ⊙ s (row broadcast), ds = column sums of dY ⊙ X
+                if before[x.0].needs_grad && x == s {
+                    let n = &mut before[x.0];
+                    let fresh = n.begin_grad();
+                    let (grad, value) = (&mut n.grad, &n.value);
+                    accumulate(grad, fresh, |k| dy[k] * value[k / rows]);
+                } else if before[x.0].needs_grad {
+                    let (xn, sn) = two(before, x.0, s.0);
+                    let fresh = xn.begin_grad();
+                    accumulate(&mut xn.grad, fresh, |k| dy[k] * sn.value[k / rows]);
+                }
+                if before[s.0].needs_grad {
+                    fit(&mut node.aux, 1, cols);
+                    let xv = &before[x.0].value;
+                    for (j, sum) in node.aux.as_mut_slice().iter_mut().enumerate() {
+                        *sum = dy.column(j).dot(&xv.column(j));
+                    }
+                    let sums = &node.aux;
+                    before[s.0].add_scaled(sums.as_slice(), T::one());
+                }
+            }
             (Op::Add(a, b), Pass::Forward) => {
                 zip_into(&mut node.value, &before[a.0].value, &before[b.0].value, |x, y| x + y)
             }
@@ -619,14 +656,16 @@ impl<T: RealField + Copy> Tape<T> {
                 act.forward_mut(&mut node.aux);
                 let t =
                     if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
-                node.value[0] = loss.value(act, zv, &node.aux, t)?;
+                let w = (!node.weights.is_empty()).then_some(node.weights.as_slice());
+                node.value[0] = loss.weighted_value(act, zv, &node.aux, t, w)?;
             }
             (Op::Loss(z, act, loss), Pass::Backward) => {
                 let t =
                     if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
+                let w = (!node.weights.is_empty()).then_some(node.weights.as_slice());
                 let zn = &mut before[z.0];
                 // The targets were checked when the loss was recorded.
-                if loss.gradient(act, &zn.value, &node.aux, t, &mut node.aux2).is_ok() {
+                if loss.weighted_gradient(act, &zn.value, &node.aux, t, w, &mut node.aux2).is_ok() {
                     let (scale, dz) = (dy[0], &node.aux2);
                     zn.add_scaled(dz.as_slice(), scale);
                 }
@@ -675,6 +714,19 @@ impl<T: RealField + Copy> Tape<T> {
             ));
         }
         Ok(self.record(op, sa.0, sa.1))
+    }
+
+    /// `X ⊙ s`: every row of `X` multiplied entry by entry by the 1×m row `s`
+    /// (a per-feature scale, as in a normalization layer).
+    pub fn scale_columns(&mut self, x: Var, s: Var) -> Result<Var> {
+        let ((xr, xc), (sr, sc)) = self.shapes(x, s)?;
+        if (sr, sc) != (1, xc) {
+            return Err(Self::shape_error(
+                "scale_columns",
+                format!("X is {xr}×{xc} but s is {sr}×{sc}, not 1×{xc}"),
+            ));
+        }
+        Ok(self.record(Op::ScaleColumns(x, s), xr, xc))
     }
 
     /// `A + B` (same shapes).
@@ -771,8 +823,23 @@ impl<T: RealField + Copy> Tape<T> {
     /// binary cross-entropy are computed from `z`, stably, and their
     /// gradient is `(ŷ − y)/m`.
     pub fn loss(&mut self, z: Var, act: Activation, loss: Loss, targets: Targets<'_, T>) -> Result<Var> {
+        self.weighted_loss(z, act, loss, targets, None)
+    }
+
+    /// [`Tape::loss`] with each instance's loss multiplied by its weight
+    /// (class or sample weights), still divided by the number of instances.
+    pub fn weighted_loss(
+        &mut self,
+        z: Var,
+        act: Activation,
+        loss: Loss,
+        targets: Targets<'_, T>,
+        weights: Option<&[T]>,
+    ) -> Result<Var> {
         self.check(z)?;
         let (v, _, node) = self.push(Op::Loss(z, act, loss), 1, 1);
+        node.weights.clear();
+        node.weights.extend_from_slice(weights.unwrap_or(&[]));
         match targets {
             Targets::Dense(y) => {
                 fit(&mut node.targets, y.nrows(), y.ncols());

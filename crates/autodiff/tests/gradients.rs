@@ -21,7 +21,7 @@ fn record(tape: &mut Tape<f64>, params: &[Var], program: &[Step]) -> Var {
         let b = vars[j as usize % vars.len()];
         let (sa, sb) = (tape.value(a).shape(), tape.value(b).shape());
         let smooth = [Activation::Sigmoid, Activation::Tanh, Activation::Softplus, Activation::Identity];
-        let v = match code % 14 {
+        let v = match code % 15 {
             0 if sa.1 == sb.0 => tape.matmul(a, b),
             1 if sa == sb => tape.add(a, b),
             2 if sa == sb => tape.sub(a, b),
@@ -34,7 +34,8 @@ fn record(tape: &mut Tape<f64>, params: &[Var], program: &[Step]) -> Var {
             9 => tape.mean(a, Axis::Columns),
             10 => tape.scale(a, c),
             11 => tape.activation(a, Activation::Softmax),
-            _ => tape.activation(a, smooth[(code as usize / 14) % smooth.len()]),
+            12 if sb.0 == 1 && sb.1 == sa.1 => tape.scale_columns(a, b),
+            _ => tape.activation(a, smooth[(code as usize / 15) % smooth.len()]),
         }
         .unwrap();
         vars.push(v);

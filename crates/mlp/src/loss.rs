@@ -128,7 +128,22 @@ impl Loss {
         a: &DMatrix<T>,
         y: Targets<'_, T>,
     ) -> Result<T> {
+        self.weighted_value(act, z, a, y, None)
+    }
+
+    /// [`Loss::value`] with instance `r`'s loss multiplied by `weights[r]`,
+    /// still divided by the number of instances (Keras's
+    /// `sum_over_batch_size`): class and sample weights.
+    pub fn weighted_value<T: RealField + Copy>(
+        self,
+        act: Activation,
+        z: &DMatrix<T>,
+        a: &DMatrix<T>,
+        y: Targets<'_, T>,
+        weights: Option<&[T]>,
+    ) -> Result<T> {
         self.check(z, y)?;
+        self.check_weights(z, weights)?;
         let (m, k) = z.shape();
         let tiny = T::from_f64(1e-7).unwrap_or_else(T::zero);
         let mut total = T::zero();
@@ -145,7 +160,7 @@ impl Loss {
                     s + self.element(act, z[(r, c)], a[(r, c)], Self::target(y, r, c))
                 }),
             };
-            total += row;
+            total += weights.map_or(row, |w| w[r] * row);
         }
         let per_output = match self {
             Loss::CategoricalCrossEntropy => T::one(),
@@ -186,7 +201,22 @@ impl Loss {
         y: Targets<'_, T>,
         dz: &mut DMatrix<T>,
     ) -> Result<()> {
+        self.weighted_gradient(act, z, a, y, None, dz)
+    }
+
+    /// The gradient of [`Loss::weighted_value`]: each instance's row of
+    /// [`Loss::gradient`] times its weight.
+    pub fn weighted_gradient<T: RealField + Copy>(
+        self,
+        act: Activation,
+        z: &DMatrix<T>,
+        a: &DMatrix<T>,
+        y: Targets<'_, T>,
+        weights: Option<&[T]>,
+        dz: &mut DMatrix<T>,
+    ) -> Result<()> {
         self.check(z, y)?;
+        self.check_weights(z, weights)?;
         let (m, k) = z.shape();
         if dz.shape() != (m, k) {
             *dz = DMatrix::zeros(m, k);
@@ -219,7 +249,22 @@ impl Loss {
         if !fused {
             act.backward_mut(z, a, dz);
         }
+        if let Some(w) = weights {
+            for mut column in dz.column_iter_mut() {
+                column.iter_mut().zip(w).for_each(|(d, &w)| *d *= w);
+            }
+        }
         Ok(())
+    }
+
+    fn check_weights<T>(self, z: &DMatrix<T>, weights: Option<&[T]>) -> Result<()> {
+        match weights {
+            Some(w) if w.len() != z.nrows() => Err(MlpError::Targets {
+                loss: self.name(),
+                detail: format!("{} instance weights for {} instances", w.len(), z.nrows()),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// ∂ℓ/∂a of one output (unfused case).

@@ -7,6 +7,7 @@
 //! - Adam: `m ← β₁m + (1 − β₁)g`, `s ← β₂s + (1 − β₂)g²`,
 //!   `θ ← θ − η_t m / (√s + ε)` with `η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)`.
 
+use nalgebra::RealField;
 use serde::{Deserialize, Serialize};
 
 use crate::backprop::{Gradients, Mlp};
@@ -57,33 +58,21 @@ impl Optimizer {
     }
 }
 
-/// An optimizer with its state for one network.
+/// An optimizer with its state for one network, over `f64` (stages 3
+/// and 4) or `f32` (the Keras-like stage).
 #[derive(Clone, Debug)]
-pub struct OptimizerState {
+pub struct OptimizerState<T = f64> {
     optimizer: Optimizer,
-    first: Vec<Vec<f64>>,
-    second: Vec<Vec<f64>>,
+    first: Vec<Vec<T>>,
+    second: Vec<Vec<T>>,
     t: i32,
 }
 
-impl OptimizerState {
+impl OptimizerState<f64> {
     /// Fresh state (zero velocities and moments) shaped like `mlp`.
-    pub fn new(optimizer: Optimizer, mlp: &Mlp) -> OptimizerState {
-        let shapes: Vec<Vec<f64>> =
-            mlp.layers.iter().flat_map(|l| [vec![0.0; l.w.len()], vec![0.0; l.b.len()]]).collect();
-        OptimizerState { optimizer, first: shapes.clone(), second: shapes, t: 0 }
-    }
-
-    /// Fresh state for parameter tensors of these lengths, in the order
-    /// [`OptimizerState::step_pairs`] will visit them.
-    pub fn for_lengths(optimizer: Optimizer, lengths: &[usize]) -> OptimizerState {
-        let shapes: Vec<Vec<f64>> = lengths.iter().map(|&n| vec![0.0; n]).collect();
-        OptimizerState { optimizer, first: shapes.clone(), second: shapes, t: 0 }
-    }
-
-    /// The optimizer.
-    pub fn optimizer(&self) -> Optimizer {
-        self.optimizer
+    pub fn new(optimizer: Optimizer, mlp: &Mlp) -> OptimizerState<f64> {
+        let lengths: Vec<usize> = mlp.layers.iter().flat_map(|l| [l.w.len(), l.b.len()]).collect();
+        OptimizerState::for_lengths(optimizer, &lengths)
     }
 
     /// Updates every parameter of `mlp` from its gradient.
@@ -92,27 +81,60 @@ impl OptimizerState {
         let gradients = grads.w.iter().zip(&grads.b).flat_map(|(w, b)| [w.as_slice(), b.as_slice()]);
         self.step_pairs(params.zip(gradients));
     }
+}
+
+impl<T: RealField + Copy> OptimizerState<T> {
+    /// Fresh state for parameter tensors of these lengths, in the order
+    /// [`OptimizerState::step_pairs`] will visit them.
+    pub fn for_lengths(optimizer: Optimizer, lengths: &[usize]) -> OptimizerState<T> {
+        let shapes: Vec<Vec<T>> = lengths.iter().map(|&n| vec![T::zero(); n]).collect();
+        OptimizerState { optimizer, first: shapes.clone(), second: shapes, t: 0 }
+    }
+
+    /// Number of steps taken so far.
+    pub fn iterations(&self) -> i32 {
+        self.t
+    }
+
+    /// The optimizer.
+    pub fn optimizer(&self) -> Optimizer {
+        self.optimizer
+    }
 
     /// Updates each parameter tensor from its gradient, given as
     /// `(parameters, gradients)` slice pairs in a fixed order.
-    pub fn step_pairs<'a>(&mut self, pairs: impl Iterator<Item = (&'a mut [f64], &'a [f64])>) {
+    pub fn step_pairs<'a>(&mut self, pairs: impl Iterator<Item = (&'a mut [T], &'a [T])>)
+    where
+        T: 'a,
+    {
         self.t = self.t.saturating_add(1);
+        let real = |v: f64| T::from_f64(v).unwrap_or_else(T::zero);
+        let one = T::one();
         for (((theta, g), first), second) in pairs.zip(&mut self.first).zip(&mut self.second) {
             match self.optimizer {
                 Optimizer::Sgd { learning_rate, momentum, nesterov } => {
+                    let (learning_rate, momentum) = (real(learning_rate), real(momentum));
+                    if momentum == T::zero() {
+                        // Plain gradient descent: no velocity to keep.
+                        theta.iter_mut().zip(g).for_each(|(p, &g)| *p -= learning_rate * g);
+                        continue;
+                    }
                     for ((p, &g), v) in theta.iter_mut().zip(g).zip(first.iter_mut()) {
                         *v = momentum * *v - learning_rate * g;
                         *p += if nesterov { momentum * *v - learning_rate * g } else { *v };
                     }
                 }
                 Optimizer::Adam { learning_rate, beta_1, beta_2, epsilon } => {
-                    let rate =
-                        learning_rate * (1.0 - beta_2.powi(self.t)).sqrt() / (1.0 - beta_1.powi(self.t));
+                    // The bias corrections in f64, then the update in T.
+                    let rate = real(
+                        learning_rate * (1.0 - beta_2.powi(self.t)).sqrt() / (1.0 - beta_1.powi(self.t)),
+                    );
+                    let (beta_1, beta_2, epsilon) = (real(beta_1), real(beta_2), real(epsilon));
                     for (((p, &g), m), s) in
                         theta.iter_mut().zip(g).zip(first.iter_mut()).zip(second.iter_mut())
                     {
-                        *m = beta_1 * *m + (1.0 - beta_1) * g;
-                        *s = beta_2 * *s + (1.0 - beta_2) * g * g;
+                        *m = beta_1 * *m + (one - beta_1) * g;
+                        *s = beta_2 * *s + (one - beta_2) * g * g;
                         *p -= rate * *m / (s.sqrt() + epsilon);
                     }
                 }

@@ -217,3 +217,47 @@ proptest! {
         prop_assert!(after < before, "loss went from {before} to {after}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Class and sample weights: the weighted loss is Σ wᵢ·lossᵢ / m, and
+    /// its gradient is each instance's own gradient times its weight, / m.
+    #[test]
+    fn weighted_losses_weigh_each_instance(case in case(), weights in proptest::collection::vec(0.0f64..3.0, 8)) {
+        let (act, loss) = case.head();
+        let (m, k) = case.y.shape();
+        let z = nalgebra::DMatrix::from_fn(m, k, |r, c| ((3 * r + 7 * c + case.seed as usize) as f64).sin() * 2.0);
+        let mut a = z.clone();
+        act.forward_mut(&mut a);
+        let w: Vec<f64> = (0..m).map(|r| weights[r % weights.len()]).collect();
+        let value = loss.weighted_value(act, &z, &a, case.targets(), Some(&w)).unwrap();
+        let mut dz = nalgebra::DMatrix::zeros(0, 0);
+        loss.weighted_gradient(act, &z, &a, case.targets(), Some(&w), &mut dz).unwrap();
+        let mut expected = 0.0;
+        for r in 0..m {
+            let (zr, ar) = (z.rows(r, 1).into_owned(), a.rows(r, 1).into_owned());
+            let yr = case.y.rows(r, 1).into_owned();
+            let label = [case.labels.get(r).copied().unwrap_or(0)];
+            let target = match case.head {
+                Head::MulticlassSparse => Targets::Sparse(&label),
+                _ => Targets::Dense(&yr),
+            };
+            expected += w[r] * loss.value(act, &zr, &ar, target).unwrap();
+            let mut row_grad = nalgebra::DMatrix::zeros(0, 0);
+            loss.gradient(act, &zr, &ar, target, &mut row_grad).unwrap();
+            for c in 0..k {
+                let want = w[r] * row_grad[(0, c)] / m as f64;
+                prop_assert!((dz[(r, c)] - want).abs() <= 1e-12 * (1.0 + want.abs()), "row {r}: {} vs {want}", dz[(r, c)]);
+            }
+        }
+        expected /= m as f64;
+        prop_assert!((value - expected).abs() <= 1e-12 * (1.0 + expected.abs()), "{value} vs {expected}");
+        // Unit weights change nothing.
+        let ones = vec![1.0; m];
+        prop_assert_eq!(
+            loss.weighted_value(act, &z, &a, case.targets(), Some(&ones)).unwrap(),
+            loss.value(act, &z, &a, case.targets()).unwrap()
+        );
+    }
+}
