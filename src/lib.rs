@@ -12,6 +12,7 @@
 //! | [`perceptron`] | stage 2: threshold logic units, the perceptron learning rule |
 //! | [`mlp`] | stage 3: the multilayer perceptron, hand-derived backpropagation, activations and losses |
 //! | [`autodiff`] | stage 4: a reverse-mode autodiff tape, dual numbers for forward mode |
+//! | [`keras`] | stage 5: a Keras-like API (Sequential, compile, fit, evaluate, predict) in f32 |
 //! | [`datasets`] | iris, California housing, Fashion-MNIST, MNIST; splits; downloader |
 //! | [`plotting`] | the book's figures, drawn with a bundled font |
 //! | [`exercises`] | the chapter's exercises: stubs, solutions, checks |
@@ -19,6 +20,7 @@
 pub use autodiff;
 pub use datasets;
 pub use exercises;
+pub use keras;
 pub use mcculloch_pitts;
 pub use mlp;
 pub use perceptron;

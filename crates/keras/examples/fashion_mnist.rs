@@ -1,0 +1,64 @@
+//! The chapter's image classifier with the Sequential API: Fashion-MNIST,
+//! 30 epochs of SGD, then the test accuracy and the first three test
+//! images' class probabilities.
+//!
+//! ```text
+//! cargo run --release -p keras --example fashion_mnist [-- --epochs 30 --seed 42 --figures DIR --json]
+//! ```
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use datasets::DataDir;
+use keras::Verbosity;
+use keras::chapter::{self, RunOptions};
+
+/// Trains the chapter's Fashion-MNIST classifier.
+#[derive(Parser)]
+struct Args {
+    /// Epochs to train (the chapter: 30).
+    #[arg(long, default_value_t = 30)]
+    epochs: usize,
+    /// Session seed (the chapter: 42).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Write the learning curves and sample images into this folder.
+    #[arg(long)]
+    figures: Option<PathBuf>,
+    /// One line per epoch instead of a progress bar.
+    #[arg(long)]
+    quiet: bool,
+    /// Print one JSON object on the last line.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let dir = DataDir::from_env();
+    let verbose = if args.quiet { Verbosity::OneLine } else { Verbosity::ProgressBar };
+    let options = RunOptions { seed: args.seed, epochs: args.epochs, verbose, callbacks: Vec::new() };
+    let run = chapter::fashion_mnist(&dir, options)?;
+    print!("{}", run.report());
+    println!(
+        "{:.2} s per epoch, {:.3} s to predict 10,000 images",
+        run.seconds_per_epoch, run.predict_seconds
+    );
+    if let Some(folder) = &args.figures {
+        chapter::learning_curves(&folder.join("fashion_mnist_learning_curves.svg"), &run.history)?;
+        chapter::sample_images(&folder.join("fashion_mnist_samples.png"), &dir)?;
+        println!("figures written to {}", folder.display());
+    }
+    if args.json {
+        let json = serde_json::json!({
+            "val_accuracy": run.val_accuracy,
+            "test_accuracy": run.test_accuracy,
+            "test_loss": run.test_loss,
+            "seconds_per_epoch": run.seconds_per_epoch,
+            "predict_seconds": run.predict_seconds,
+            "epochs": args.epochs,
+        });
+        println!("{json}");
+    }
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! What can go wrong, with messages that name the layer, loss or file and
+//! the shapes involved.
+
+use thiserror::Error;
+
+/// An error of the Keras-like API.
+#[derive(Debug, Error)]
+pub enum KerasError {
+    /// Data whose shape a layer or model cannot take.
+    #[error("layer \"{layer}\": {detail}")]
+    Shape {
+        /// The layer (or model input) that rejected the data.
+        layer: String,
+        /// What was expected and what was given.
+        detail: String,
+    },
+    /// Inputs and labels (or sample weights) of different lengths.
+    #[error("{what}: {detail}")]
+    Count {
+        /// Which argument.
+        what: &'static str,
+        /// Both lengths.
+        detail: String,
+    },
+    /// Labels that the loss cannot use.
+    #[error("loss \"{loss}\": {detail}")]
+    Labels {
+        /// The loss.
+        loss: &'static str,
+        /// What is wrong, with the shapes.
+        detail: String,
+    },
+    /// A model used before it knows its input shape.
+    #[error(
+        "model \"{0}\" is not built yet: give it an Input, call build(&input_shape), or fit it on data first"
+    )]
+    NotBuilt(String),
+    /// A model trained or evaluated before `compile`.
+    #[error(
+        "model \"{0}\" must be compiled before training or evaluation: call compile(loss, optimizer, metrics)"
+    )]
+    NotCompiled(String),
+    /// A name (activation, initializer, loss, optimizer, metric, layer) that is not known.
+    #[error("unknown {kind} \"{name}\"; known: {known}")]
+    UnknownName {
+        /// What kind of name.
+        kind: &'static str,
+        /// The name given.
+        name: String,
+        /// The names that would work.
+        known: String,
+    },
+    /// Weights of the wrong number or shapes for a layer or model.
+    #[error("set_weights on \"{layer}\": {detail}")]
+    Weights {
+        /// The layer or model.
+        layer: String,
+        /// Expected and given shapes.
+        detail: String,
+    },
+    /// An argument out of its range (epochs, batch size, split, …).
+    #[error("{0}")]
+    Argument(String),
+    /// A dataset that could not be loaded.
+    #[error(transparent)]
+    Data(#[from] datasets::Error),
+    /// A figure that could not be drawn.
+    #[error(transparent)]
+    Plot(#[from] plotting::PlotError),
+    /// An error of the autodiff tape.
+    #[error(transparent)]
+    Tape(#[from] autodiff::TapeError),
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T> = std::result::Result<T, KerasError>;

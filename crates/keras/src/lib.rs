@@ -1,0 +1,50 @@
+//! # Stage 5: a Keras-like API
+//!
+//! The second half of the chapter builds networks with Keras. This crate
+//! gives the same API in Rust, on stage 4's autodiff tape, in `f32`:
+//!
+//! - [`layers`]: `Input`, `Flatten`, `Dense`, `Normalization`;
+//! - [`Sequential`] and [`Model`]: `summary`, `get_layer`, `get_weights`,
+//!   `set_weights`;
+//! - `compile` with [`losses`], [`optimizers`] and [`metrics`] by name or
+//!   value; `fit` with a Keras-like progress bar, validation, class and
+//!   sample weights and [`callbacks`]; `evaluate`; `predict`;
+//! - [`Tensor`] and [`Labels`] for data, [`to_categorical`] and [`argmax`].
+//!
+//! ```
+//! use keras::layers::{Dense, Input};
+//! use keras::{FitOptions, Labels, Sequential, Tensor, Verbosity};
+//! // y = 2x − 1, learned by one linear neuron.
+//! let xs: Vec<f32> = (0..64).map(|i| i as f32 / 32.0 - 1.0).collect();
+//! let ys: Vec<f32> = xs.iter().map(|x| 2.0 * x - 1.0).collect();
+//! let x = Tensor::new(xs, &[64, 1])?;
+//! let y = Labels::from(&ys[..]);
+//! let mut model = Sequential::new(vec![Input::new(&[1]).into(), Dense::new(1).into()])?;
+//! model.compile("mse", keras::optimizers::SGD { learning_rate: 0.1, ..Default::default() }, &[])?;
+//! let history = model.fit(&x, &y, FitOptions { epochs: 50, verbose: Verbosity::Silent, ..Default::default() })?;
+//! assert!(history.get("loss").last().unwrap() < &1e-4);
+//! let w = model.get_weights()?;
+//! assert!((w[0][(0, 0)] - 2.0).abs() < 0.01 && (w[1][(0, 0)] + 1.0).abs() < 0.01);
+//! # Ok::<(), keras::KerasError>(())
+//! ```
+
+pub mod callbacks;
+pub mod chapter;
+mod error;
+pub mod initializers;
+pub mod layers;
+pub mod losses;
+pub mod metrics;
+mod model;
+pub mod optimizers;
+mod session;
+mod tensor;
+pub mod training;
+
+pub use callbacks::{Callback, History, Logs, ProgbarLogger, Verbosity};
+pub use error::{KerasError, Result};
+pub use metrics::MetricArg;
+pub use model::{LayerRef, Model, Sequential};
+pub use session::{clear_session, set_random_seed};
+pub use tensor::{Labels, Tensor, argmax, to_categorical};
+pub use training::FitOptions;
