@@ -116,6 +116,7 @@ pub fn fashion_mnist(dir: &DataDir, options: RunOptions<'_>) -> Result<FashionRe
     let mut options = options;
 
     // ANCHOR: fashion_model
+    crate::clear_session();
     crate::set_random_seed(options.seed);
     let mut model = Sequential::new(vec![
         Input::new(&[28, 28]).into(),
@@ -234,6 +235,7 @@ pub fn california_regression(dir: &DataDir, options: RunOptions<'_>) -> Result<C
     let mut options = options;
 
     // ANCHOR: california_model
+    crate::clear_session();
     crate::set_random_seed(options.seed);
     let mut norm_layer = Normalization::new();
     norm_layer.adapt(&x_train)?;
@@ -317,4 +319,60 @@ pub fn sample_images(path: &Path, dir: &DataDir) -> Result<()> {
         data.train.labels[..n].iter().map(|&l| data.class_names[usize::from(l)].to_string()).collect();
     plotting::image_grid(path, &pictures, 28, 28, &titles, 10, 3)?;
     Ok(())
+}
+
+/// The errors a learner meets with the chapter's model, each caused on
+/// purpose on small synthetic data, with the message it gives.
+pub fn error_gallery() -> Result<String> {
+    let images = |n: usize, shape: &[usize]| {
+        let size: usize = shape.iter().product();
+        Tensor::new((0..n * size).map(|i| (i % 7) as f32 / 7.0).collect(), &[&[n], shape].concat())
+    };
+    let fashion_model = |flatten: bool| {
+        let mut layers: Vec<Box<dyn crate::layers::Layer>> = vec![Input::new(&[28, 28]).into()];
+        if flatten {
+            layers.push(Flatten::new().into());
+        }
+        layers.push(Dense::new(300).activation("relu").into());
+        layers.push(Dense::new(10).activation("softmax").into());
+        Sequential::new(layers)
+    };
+    crate::clear_session();
+    let quiet = || FitOptions { verbose: Verbosity::Silent, ..FitOptions::default() };
+    let x = images(64, &[28, 28])?;
+    let labels = Labels::Classes((0..64).map(|i| i % 10).collect());
+    let mut cases: Vec<(&str, std::result::Result<(), crate::KerasError>)> = Vec::new();
+
+    cases.push(("a forgotten Flatten", fashion_model(false).map(|_| ())));
+    let mut model = fashion_model(true)?;
+    model.compile("sparse_categorical_crossentropy", "sgd", &["accuracy".into()])?;
+    cases.push(("images flattened by hand", model.fit(&images(64, &[784])?, &labels, quiet()).map(|_| ())));
+    let short = Labels::Classes((0..60).map(|i| i % 10).collect());
+    cases.push(("fewer labels than images", model.fit(&x, &short, quiet()).map(|_| ())));
+    let one_hot = Labels::Values(crate::to_categorical(&(0..64).map(|i| i % 10).collect::<Vec<_>>(), 10)?);
+    cases.push(("one-hot labels with the sparse loss", model.fit(&x, &one_hot, quiet()).map(|_| ())));
+    let out_of_range = Labels::Classes((0..64).map(|i| i % 11).collect());
+    cases.push(("a label out of range", model.fit(&x, &out_of_range, quiet()).map(|_| ())));
+    model.compile("categorical_crossentropy", "sgd", &["accuracy".into()])?;
+    cases.push(("class indices with the categorical loss", model.fit(&x, &labels, quiet()).map(|_| ())));
+    cases.push((
+        "a misspelt activation",
+        Sequential::new(vec![Input::new(&[8]).into(), Dense::new(30).activation("rellu").into()]).map(|_| ()),
+    ));
+    let mut lazy = Sequential::new(vec![Dense::new(30).into()])?;
+    cases.push(("a summary before the input shape is known", lazy.summary().map(|_| ())));
+    cases.push((
+        "fit before compile",
+        lazy.fit(&images(4, &[8])?, &Labels::from(&[1.0f32; 4][..]), quiet()).map(|_| ()),
+    ));
+
+    let mut out = String::new();
+    for (what, result) in cases {
+        let message = match result {
+            Ok(()) => "no error (unexpected)".to_string(),
+            Err(e) => e.to_string(),
+        };
+        out += &format!("{what}:\n    {message}\n");
+    }
+    Ok(out)
 }

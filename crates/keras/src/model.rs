@@ -187,6 +187,13 @@ impl Model {
             self.input_name = Some(layer.name().to_string());
             return self.build_all();
         }
+        if self.layers.iter().any(|l| l.name() == layer.name()) {
+            return Err(KerasError::Argument(format!(
+                "model \"{}\" already has a layer named \"{}\": the layers of a model need unique names",
+                self.name,
+                layer.name()
+            )));
+        }
         if self.built {
             let input =
                 self.output_shapes.last().cloned().or_else(|| self.input_shape.clone()).unwrap_or_default();
@@ -194,7 +201,10 @@ impl Model {
             let mut ctx = BuildContext { tape: &mut self.tape, rng: &mut self.rng };
             let output = layer.build(&input, &mut ctx)?;
             self.output_shapes.push(output);
-            self.compiled = None;
+            self.layers.push(layer);
+            // New weights: the optimizer starts again (the loss and metrics stay).
+            self.reset_optimizer();
+            return Ok(());
         }
         self.layers.push(layer);
         Ok(())

@@ -7,6 +7,7 @@
 //! Batches and tape buffers are reused, so after the first step nothing
 //! is allocated per batch.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use mlp::{Optimizer, OptimizerState, Targets};
@@ -151,7 +152,7 @@ impl Model {
     }
 
     /// Fresh optimizer state shaped like the trainable weights.
-    fn reset_optimizer(&mut self) {
+    pub(crate) fn reset_optimizer(&mut self) {
         let lengths: Vec<usize> =
             self.weights().iter().filter(|w| w.trainable).map(|w| self.tape.value(w.var).len()).collect();
         if let Some(c) = &mut self.compiled {
@@ -285,7 +286,7 @@ impl Model {
     pub fn fit(&mut self, x: &Tensor, y: &Labels, mut options: FitOptions<'_>) -> Result<History> {
         let loss = self.require_compiled()?;
         if options.batch_size == 0 {
-            return Err(KerasError::Argument("fit: batch_size must be at least 1".to_string()));
+            return Err(KerasError::Argument("fit: batch_size must be at least 1, got 0".to_string()));
         }
         if !(0.0..1.0).contains(&options.validation_split) {
             return Err(KerasError::Argument(format!(
@@ -300,28 +301,38 @@ impl Model {
         }
         let y = self.prepare_labels(x, y, loss)?;
         let weights = Self::sample_weights(&y, &options)?;
-        // Keras holds out the last samples, before any shuffling.
-        let n_train = if options.validation_split > 0.0 {
-            (x.len() as f64 * (1.0 - options.validation_split)).ceil() as usize
+        // Keras holds out the last samples, before any shuffling, unless
+        // validation data are given.
+        let n_train = if options.validation_split > 0.0 && options.validation_data.is_none() {
+            let n_train = (x.len() as f64 * (1.0 - options.validation_split)).floor() as usize;
+            if n_train == 0 || n_train == x.len() {
+                return Err(KerasError::Argument(format!(
+                    "fit: validation_split = {} of {} samples leaves {n_train} to train on and {} to validate on; \
+                     both must be non-empty",
+                    options.validation_split,
+                    x.len(),
+                    x.len() - n_train
+                )));
+            }
+            n_train
         } else {
             x.len()
         };
-        let split_validation = if n_train < x.len() {
-            Some((x.slice(n_train, x.len())?, y.slice(n_train, y.len())?))
-        } else {
-            None
-        };
-        let validation = match (&split_validation, options.validation_data) {
-            (Some((vx, vy)), _) => Some((vx, vy)),
-            (None, Some((vx, vy))) => Some((vx, vy)),
-            (None, None) => None,
-        };
-        if let Some((vx, vy)) = validation {
-            if vx.sample_shape() != x.sample_shape() {
-                return Err(self.input_error(vx.sample_shape()));
+        let validation: Option<(Cow<'_, Tensor>, Labels)> = match options.validation_data {
+            Some((vx, vy)) => {
+                if vx.sample_shape() != x.sample_shape() {
+                    return Err(self.input_error(vx.sample_shape()));
+                }
+                let vy = self
+                    .prepare_labels(vx, vy, loss)
+                    .map_err(|e| KerasError::Argument(format!("validation_data: {e}")))?;
+                Some((Cow::Borrowed(vx), vy))
             }
-            self.prepare_labels(vx, vy, loss)?;
-        }
+            None if n_train < x.len() => {
+                Some((Cow::Owned(x.slice(n_train, x.len())?), y.slice(n_train, y.len())?))
+            }
+            None => None,
+        };
         if n_train == 0 {
             return Err(KerasError::Argument("fit: no training samples".to_string()));
         }
@@ -342,13 +353,18 @@ impl Model {
         for c in callbacks.iter_mut() {
             c.on_train_begin(&history.params);
         }
-        let mut order: Vec<usize> = (0..n_train).collect();
-        let mut batch = Batch::default();
+        let mut batch = std::mem::take(&mut self.scratch);
+        // The last fit's order, so that fit(2 epochs) twice shuffles as fit(4).
+        let mut order = std::mem::take(&mut batch.order);
+        if order.len() != n_train {
+            order = (0..n_train).collect();
+        }
         let mut logs = Logs::new();
         for epoch in 0..options.epochs {
             for c in callbacks.iter_mut() {
                 c.on_epoch_begin(epoch);
             }
+            logs = Logs::new(); // batch logs carry no val_ values
             if options.shuffle {
                 order.shuffle(&mut self.rng);
             }
@@ -364,7 +380,7 @@ impl Model {
                     c.on_train_batch_end(step, &logs);
                 }
             }
-            if let Some((vx, vy)) = validation {
+            if let Some((vx, vy)) = &validation {
                 let val = self.evaluate_with(vx, vy, INFERENCE_BATCH_SIZE, &mut Batch::default())?;
                 for (name, value) in val.iter() {
                     logs.set(&format!("val_{name}"), value);
@@ -382,6 +398,8 @@ impl Model {
         for c in callbacks.iter_mut() {
             c.on_train_end(&logs);
         }
+        batch.order = order;
+        self.scratch = batch;
         Ok(history)
     }
 
@@ -473,10 +491,7 @@ impl Model {
     /// [`Model::evaluate`] with another batch size.
     pub fn evaluate_batch_size(&mut self, x: &Tensor, y: &Labels, batch_size: usize) -> Result<Logs> {
         let loss = self.require_compiled()?;
-        self.require_built()?;
-        if self.input_shape.as_deref() != Some(x.sample_shape()) {
-            return Err(self.input_error(x.sample_shape()));
-        }
+        self.ensure_built(x)?;
         let y = self.prepare_labels(x, y, loss)?;
         self.evaluate_with(x, &y, batch_size.max(1), &mut Batch::default())
     }

@@ -109,7 +109,6 @@ impl<T: RealField + Copy> OptimizerState<T> {
     {
         self.t = self.t.saturating_add(1);
         let real = |v: f64| T::from_f64(v).unwrap_or_else(T::zero);
-        let one = T::one();
         for (((theta, g), first), second) in pairs.zip(&mut self.first).zip(&mut self.second) {
             match self.optimizer {
                 Optimizer::Sgd { learning_rate, momentum, nesterov } => {
@@ -129,12 +128,14 @@ impl<T: RealField + Copy> OptimizerState<T> {
                     let rate = real(
                         learning_rate * (1.0 - beta_2.powi(self.t)).sqrt() / (1.0 - beta_1.powi(self.t)),
                     );
+                    // 1 − β in f64 first: 1 − (β₂ rounded to f32) is off by 1e-5 relative.
+                    let (one_minus_1, one_minus_2) = (real(1.0 - beta_1), real(1.0 - beta_2));
                     let (beta_1, beta_2, epsilon) = (real(beta_1), real(beta_2), real(epsilon));
                     for (((p, &g), m), s) in
                         theta.iter_mut().zip(g).zip(first.iter_mut()).zip(second.iter_mut())
                     {
-                        *m = beta_1 * *m + (one - beta_1) * g;
-                        *s = beta_2 * *s + (one - beta_2) * g * g;
+                        *m = beta_1 * *m + one_minus_1 * g;
+                        *s = beta_2 * *s + one_minus_2 * g * g;
                         *p -= rate * *m / (s.sqrt() + epsilon);
                     }
                 }
