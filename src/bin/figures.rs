@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use neurons::datasets::{DataDir, images};
+use neurons::datasets::DataDir;
 
 /// `book/src`, where figures and outputs go.
 fn book_src() -> PathBuf {
@@ -32,14 +32,35 @@ fn write_text(path: &Path, text: &str) -> anyhow::Result<PathBuf> {
 /// The chapter's Figure 10-10: the first 40 Fashion-MNIST training images
 /// with their class names, 4 rows of 10.
 fn fashion_mnist_samples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let data = images::load_fashion_mnist(&DataDir::from_env())?;
-    let n = 40;
-    let pictures: Vec<&[u8]> = (0..n).map(|i| data.train.images.image(i)).collect();
-    let titles: Vec<String> =
-        data.train.labels[..n].iter().map(|&l| data.class_names[usize::from(l)].to_string()).collect();
     let path = book.join("figures/fashion_mnist_samples.png");
-    neurons::plotting::image_grid(&path, &pictures, 28, 28, &titles, 10, 3)?;
+    neurons::keras::chapter::sample_images(&path, &DataDir::from_env())?;
     Ok(vec![path])
+}
+
+/// The Keras-like examples (`cargo run --release -p keras --example
+/// fashion_mnist`, `… california_regression`): summaries, progress lines
+/// (without times), results, and the learning curves (Figure 10-11).
+fn keras_examples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    use neurons::keras::chapter::{self, RunOptions};
+    use neurons::keras::{ProgbarLogger, Verbosity};
+    let dir = DataDir::from_env();
+    let mut progress = ProgbarLogger::recording();
+    let options =
+        RunOptions { seed: 42, epochs: 30, verbose: Verbosity::Silent, callbacks: vec![&mut progress] };
+    let fashion = chapter::fashion_mnist(&dir, options)?;
+    let curves = book.join("figures/fashion_mnist_learning_curves.svg");
+    chapter::learning_curves(&curves, &fashion.history)?;
+    let text = format!("{}\n{}\n{}", fashion.summary, progress.lines().join("\n"), fashion.report());
+    let fashion_text = write_text(&book.join("outputs/keras_fashion_mnist.txt"), &text)?;
+
+    let mut progress = ProgbarLogger::recording();
+    let options =
+        RunOptions { seed: 42, epochs: 20, verbose: Verbosity::Silent, callbacks: vec![&mut progress] };
+    let housing = chapter::california_regression(&dir, options)?;
+    let text = format!("{}\n{}\n{}", housing.summary, progress.lines().join("\n"), housing.report());
+    let california_text = write_text(&book.join("outputs/keras_california.txt"), &text)?;
+    let errors = write_text(&book.join("outputs/keras_errors.txt"), &chapter::error_gallery()?)?;
+    Ok(vec![curves, fashion_text, california_text, errors])
 }
 
 /// The truth tables of Figure 10-3's networks (`cargo run -p mcculloch-pitts`).
@@ -99,7 +120,7 @@ fn autodiff_graph(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
 fn main() -> ExitCode {
     let book = book_src();
     type Item = fn(&Path) -> anyhow::Result<Vec<PathBuf>>;
-    let items: [(&str, Item); 7] = [
+    let items: [(&str, Item); 8] = [
         ("Figure 10-3 truth tables", mcculloch_pitts_tables),
         ("perceptron: the chapter's iris example", perceptron_output),
         ("perceptron: iris boundary and XOR (Figure 10-6, left)", perceptron_figures),
@@ -107,6 +128,7 @@ fn main() -> ExitCode {
         ("MLP examples and XOR regions (Figure 10-6, right)", mlp_examples),
         ("autodiff: the computation graph of a small network and its tape", autodiff_graph),
         ("Fashion-MNIST samples (Figure 10-10)", fashion_mnist_samples),
+        ("Keras-like examples: Fashion-MNIST (Figure 10-11) and California housing", keras_examples),
     ];
     let mut failed = 0;
     for (name, make) in items {
