@@ -314,6 +314,12 @@ impl<T: RealField + Copy> Tape<T> {
         self.len == 0
     }
 
+    /// A new tape with copies of this tape's parameters and nothing else,
+    /// for recording the same computation on another thread.
+    pub fn fork(&self) -> Tape<T> {
+        Tape { nodes: self.nodes[..self.params].to_vec(), len: self.params, params: self.params }
+    }
+
     /// The parameters, in creation order.
     pub fn parameters(&self) -> Vec<Var> {
         (0..self.params).map(Var).collect()

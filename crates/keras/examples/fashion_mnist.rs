@@ -55,6 +55,7 @@ fn main() -> anyhow::Result<()> {
             "test_accuracy": run.test_accuracy,
             "test_loss": run.test_loss,
             "seconds_per_epoch": run.seconds_per_epoch,
+            "epoch_seconds": run.epoch_seconds,
             "predict_seconds": run.predict_seconds,
             "epochs": args.epochs,
         });

@@ -80,6 +80,8 @@ pub struct FashionResult {
     pub first_predictions: Vec<(String, Vec<(String, f64)>)>,
     /// Median seconds per epoch (training + validation).
     pub seconds_per_epoch: f64,
+    /// Seconds taken by each epoch.
+    pub epoch_seconds: Vec<f64>,
     /// Seconds to predict the 10,000 test images.
     pub predict_seconds: f64,
 }
@@ -180,6 +182,7 @@ pub fn fashion_mnist(dir: &DataDir, options: RunOptions<'_>) -> Result<FashionRe
         history,
         first_predictions,
         seconds_per_epoch: timer.median(),
+        epoch_seconds: timer.seconds.clone(),
         predict_seconds,
     })
 }

@@ -366,14 +366,7 @@ impl Model {
     /// `logits`, the last layer's activation is left out (for the loss to
     /// fuse it).
     pub(crate) fn forward(&mut self, x: &DMatrix<f32>, training: bool, logits: bool) -> Result<Var> {
-        self.tape.reset();
-        let mut v = self.tape.constant(x);
-        let last = self.layers.len().saturating_sub(1);
-        for (i, layer) in self.layers.iter().enumerate() {
-            let options = CallOptions { training, skip_activation: logits && i == last };
-            v = layer.call(&mut self.tape, v, options)?;
-        }
-        Ok(v)
+        record_forward(&self.layers, &mut self.tape, x, training, logits)
     }
 
     /// The activation that ends the model (the identity if none).
@@ -430,6 +423,25 @@ impl Model {
         }
         Ok(out)
     }
+}
+
+/// Records the forward pass of `layers` for the batch `x` on `tape`, from
+/// scratch (see [`Model::forward`]).
+pub(crate) fn record_forward(
+    layers: &[Box<dyn Layer>],
+    tape: &mut Tape<f32>,
+    x: &DMatrix<f32>,
+    training: bool,
+    logits: bool,
+) -> Result<Var> {
+    tape.reset();
+    let mut v = tape.constant(x);
+    let last = layers.len().saturating_sub(1);
+    for (i, layer) in layers.iter().enumerate() {
+        let options = CallOptions { training, skip_activation: logits && i == last };
+        v = layer.call(tape, v, options)?;
+    }
+    Ok(v)
 }
 
 /// 266610 → "266,610".

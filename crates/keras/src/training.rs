@@ -18,7 +18,7 @@ use crate::callbacks::{Callback, Control, History, Logs, ProgbarLogger, Verbosit
 use crate::error::{KerasError, Result};
 use crate::losses::{Loss, LossArg};
 use crate::metrics::{BatchLabels, MetricArg, MetricState};
-use crate::model::Model;
+use crate::model::{Model, record_forward};
 use crate::optimizers::OptimizerArg;
 use crate::tensor::{Labels, Tensor};
 
@@ -381,7 +381,7 @@ impl Model {
                 }
             }
             if let Some((vx, vy)) = &validation {
-                let val = self.evaluate_with(vx, vy, INFERENCE_BATCH_SIZE, &mut Batch::default())?;
+                let val = self.evaluate_with(vx, vy, INFERENCE_BATCH_SIZE)?;
                 for (name, value) in val.iter() {
                     logs.set(&format!("val_{name}"), value);
                 }
@@ -493,43 +493,84 @@ impl Model {
         let loss = self.require_compiled()?;
         self.ensure_built(x)?;
         let y = self.prepare_labels(x, y, loss)?;
-        self.evaluate_with(x, &y, batch_size.max(1), &mut Batch::default())
+        self.evaluate_with(x, &y, batch_size.max(1))
     }
 
-    /// Evaluates on prepared labels.
-    fn evaluate_with(
-        &mut self,
-        x: &Tensor,
-        y: &Labels,
-        batch_size: usize,
-        batch: &mut Batch,
-    ) -> Result<Logs> {
+    /// Evaluates on prepared labels: the logits of every sample (on every
+    /// core), then the loss batch by batch and the metrics.
+    fn evaluate_with(&mut self, x: &Tensor, y: &Labels, batch_size: usize) -> Result<Logs> {
         let act = self.output_activation();
         let loss_fn = self.require_compiled()?.to_mlp();
-        self.reset_metrics();
-        let (mut sum, mut seen) = (0.0f64, 0usize);
-        let all: Vec<usize> = (0..x.len()).collect();
-        for indices in all.chunks(batch_size) {
-            batch.gather(x, y, None, indices);
-            let z = self.forward(&batch.x, false, true)?;
-            let loss = self.tape.loss(z, act, loss_fn, batch.targets(y))?;
-            sum += f64::from(self.tape.value(loss)[(0, 0)]) * indices.len() as f64;
-            seen += indices.len();
-            let zv = self.tape.value(z);
-            if batch.outputs.shape() != zv.shape() {
-                batch.outputs = DMatrix::zeros(zv.nrows(), zv.ncols());
-            }
-            batch.outputs.copy_from(zv);
-            act.forward_mut(&mut batch.outputs);
-            if let Some(c) = &mut self.compiled {
-                for (_, m) in &mut c.metrics {
-                    m.update(&batch.outputs, &batch.batch_labels(y));
+        let z = self.infer(x, batch_size, true)?;
+        let mut a = z.clone();
+        act.forward_mut(&mut a);
+        let (n, bs) = (x.len(), batch_size.max(1));
+        let mut sum = 0.0f64;
+        for start in (0..n).step_by(bs) {
+            let len = bs.min(n - start);
+            let (zc, ac) = (z.rows(start, len).into_owned(), a.rows(start, len).into_owned());
+            let values;
+            let targets = match y {
+                Labels::Classes(c) => Targets::Sparse(&c[start..start + len]),
+                Labels::Values(v) => {
+                    values = v.rows(start, len).into_owned();
+                    Targets::Dense(&values)
                 }
-            }
+            };
+            let value = loss_fn.value(act, &zc, &ac, targets).map_err(autodiff::TapeError::from)?;
+            sum += f64::from(value) * len as f64;
+        }
+        self.reset_metrics();
+        let labels = match y {
+            Labels::Classes(c) => BatchLabels::Classes(c),
+            Labels::Values(v) => BatchLabels::Values(v),
+        };
+        if let Some(c) = &mut self.compiled {
+            c.metrics.iter_mut().for_each(|(_, m)| m.update(&a, &labels));
         }
         let mut logs = Logs::new();
-        self.write_logs(&mut logs, "", if seen > 0 { sum / seen as f64 } else { 0.0 });
+        self.write_logs(&mut logs, "", if n > 0 { sum / n as f64 } else { 0.0 });
         Ok(logs)
+    }
+
+    /// The outputs (or, with `logits`, the output layer's weighted sums)
+    /// for every sample of `x`, in batches of `batch_size` rows. The rows
+    /// are shared among the cores, each recording on its own copy of the
+    /// tape: a sample's output does not depend on the others, so the
+    /// result is the same on any number of threads.
+    fn infer(&mut self, x: &Tensor, batch_size: usize, logits: bool) -> Result<DMatrix<f32>> {
+        let (n, bs) = (x.len(), batch_size.max(1));
+        let width = self.output_shape().map_or(0, |s| s.iter().product());
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        let threads = cores.min(n.div_ceil(bs)).max(1);
+        let per_thread = n.div_ceil(bs).div_ceil(threads) * bs;
+        let ranges: Vec<(usize, usize)> =
+            (0..threads).map(|t| ((t * per_thread).min(n), ((t + 1) * per_thread).min(n))).collect();
+        if threads == 1 {
+            return forward_rows(&self.layers, &mut self.tape, x, (0, n), bs, logits, width);
+        }
+        let (layers, tape) = (&self.layers, &self.tape);
+        let parts: Vec<Result<DMatrix<f32>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|&range| {
+                    let mut fork = tape.fork();
+                    scope.spawn(move || forward_rows(layers, &mut fork, x, range, bs, logits, width))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(KerasError::Argument("an inference thread panicked".into())))
+                })
+                .collect()
+        });
+        let mut out = DMatrix::zeros(n, width);
+        for (&(start, end), part) in ranges.iter().zip(parts) {
+            out.rows_mut(start, end - start).copy_from(&part?);
+        }
+        Ok(out)
     }
 
     /// The model's outputs for `x`, one row per sample (class
@@ -543,15 +584,28 @@ impl Model {
     /// [`Model::predict`] with another batch size.
     pub fn predict_batch_size(&mut self, x: &Tensor, batch_size: usize) -> Result<DMatrix<f32>> {
         self.ensure_built(x)?;
-        let outputs = self.output_shape().map_or(0, |s| s.iter().product());
-        let mut out = DMatrix::zeros(x.len(), outputs);
-        let mut xb = DMatrix::zeros(0, 0);
-        let all: Vec<usize> = (0..x.len()).collect();
-        for (b, indices) in all.chunks(batch_size.max(1)).enumerate() {
-            x.gather_rows(indices, &mut xb);
-            let v = self.forward(&xb, false, false)?;
-            out.rows_mut(b * batch_size.max(1), indices.len()).copy_from(self.tape.value(v));
-        }
-        Ok(out)
+        self.infer(x, batch_size, false)
     }
+}
+
+/// The outputs of `layers` for the samples `range` of `x`, batch by batch,
+/// recorded on `tape`.
+fn forward_rows(
+    layers: &[Box<dyn crate::layers::Layer>],
+    tape: &mut autodiff::Tape<f32>,
+    x: &Tensor,
+    (start, end): (usize, usize),
+    batch_size: usize,
+    logits: bool,
+    width: usize,
+) -> Result<DMatrix<f32>> {
+    let mut out = DMatrix::zeros(end - start, width);
+    let mut batch = DMatrix::zeros(0, 0);
+    let indices: Vec<usize> = (start..end).collect();
+    for (b, chunk) in indices.chunks(batch_size).enumerate() {
+        x.gather_rows(chunk, &mut batch);
+        let v = record_forward(layers, tape, &batch, false, logits)?;
+        out.rows_mut(b * batch_size, chunk.len()).copy_from(tape.value(v));
+    }
+    Ok(out)
 }

@@ -969,3 +969,20 @@ fn adam_steps_follow_keras_formulas() {
         assert_close(steps(&mut model, 1).0, (w, b), 1e-5);
     }
 }
+
+#[test]
+fn predictions_do_not_depend_on_the_batch_size_or_the_threads() {
+    // 2,500 rows: three batches of 1,024 shared among the cores, against
+    // batches of 7 and of 1 computed on one thread each.
+    let mut model = classifier(6, 4);
+    let x = features(2_500, 6, 3);
+    let all = model.predict(&x).unwrap();
+    for batch_size in [7, 1] {
+        let other = model.predict_batch_size(&x, batch_size).unwrap();
+        assert_eq!(other.shape(), all.shape());
+        let largest = (&other - &all).abs().max();
+        assert!(largest < 1e-6, "batch {batch_size}: largest difference {largest}");
+    }
+    let first = model.predict(&x.slice(0, 1).unwrap()).unwrap();
+    assert!((first.row(0) - all.row(0)).abs().max() < 1e-6);
+}

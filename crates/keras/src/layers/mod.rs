@@ -83,7 +83,7 @@ pub struct CallOptions {
 }
 
 /// A layer of a model.
-pub trait Layer: fmt::Debug + Send {
+pub trait Layer: fmt::Debug + Send + Sync {
     /// The layer's unique name (`dense_1`).
     fn name(&self) -> &str;
 
