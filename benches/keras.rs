@@ -38,7 +38,7 @@ fn keras(c: &mut Criterion) {
     let x = images(10_000);
     let mut group = c.benchmark_group("keras/predict_10000_images");
     group.sample_size(20);
-    group.bench_function("batch_1024", |b| b.iter(|| model.predict(&x).expect("valid images")));
+    group.bench_function("batch_256", |b| b.iter(|| model.predict(&x).expect("valid images")));
     group.bench_function("batch_32", |b| b.iter(|| model.predict_batch_size(&x, 32).expect("valid images")));
     group.finish();
 }

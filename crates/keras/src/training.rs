@@ -26,7 +26,7 @@ use crate::tensor::{Labels, Tensor};
 /// validation after each epoch). Each row's outputs do not depend on the
 /// others in its batch, so the batch size changes only the speed (and the
 /// rounding of a mean loss); larger products run the GEMM faster.
-pub const INFERENCE_BATCH_SIZE: usize = 1024;
+pub const INFERENCE_BATCH_SIZE: usize = 256;
 
 /// What `compile` fixed: loss, optimizer and its state, metrics.
 #[derive(Debug)]
