@@ -5,8 +5,12 @@
 //! ```text
 //! cargo run --release -p keras --example fashion_mnist [-- --epochs 30 --seed 42 --figures DIR --json]
 //! ```
+//!
+//! The learning curves (Figure 10-11) and the first training images
+//! (Figure 10-10) go to `target/figures/fashion_mnist/` unless `--figures`
+//! names another folder (or `--no-figures`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use datasets::DataDir;
@@ -22,9 +26,13 @@ struct Args {
     /// Session seed (the chapter: 42).
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Write the learning curves and sample images into this folder.
+    /// Write the learning curves and sample images into this folder
+    /// (default: target/figures/fashion_mnist in the workspace).
     #[arg(long)]
     figures: Option<PathBuf>,
+    /// Do not draw the figures.
+    #[arg(long, conflicts_with = "figures")]
+    no_figures: bool,
     /// One line per epoch instead of a progress bar.
     #[arg(long)]
     quiet: bool,
@@ -44,7 +52,11 @@ fn main() -> anyhow::Result<()> {
         "{:.2} s per epoch, {:.3} s to predict 10,000 images",
         run.seconds_per_epoch, run.predict_seconds
     );
-    if let Some(folder) = &args.figures {
+    // The workspace root is two levels above this crate.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).unwrap_or(Path::new("."));
+    let default = || root.join("target/figures/fashion_mnist");
+    if !args.no_figures {
+        let folder = args.figures.clone().unwrap_or_else(default);
         chapter::learning_curves(&folder.join("fashion_mnist_learning_curves.svg"), &run.history)?;
         chapter::sample_images(&folder.join("fashion_mnist_samples.png"), &dir)?;
         println!("figures written to {}", folder.display());
