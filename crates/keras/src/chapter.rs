@@ -61,6 +61,17 @@ pub struct RunOptions<'a> {
     pub callbacks: Vec<&'a mut dyn Callback>,
 }
 
+/// The caller's callbacks, then `timer`.
+fn with_timer<'b>(
+    callbacks: &'b mut [&mut dyn Callback],
+    timer: &'b mut EpochTimer,
+) -> Vec<&'b mut dyn Callback> {
+    let mut all: Vec<&mut dyn Callback> =
+        callbacks.iter_mut().map(|c| &mut **c as &mut dyn Callback).collect();
+    all.push(timer);
+    all
+}
+
 /// What the Fashion-MNIST example found.
 #[derive(Clone, Debug, Serialize)]
 pub struct FashionResult {
@@ -133,12 +144,10 @@ pub fn fashion_mnist(dir: &DataDir, options: RunOptions<'_>) -> Result<FashionRe
         println!("{summary}");
     }
 
+    let mut timer = EpochTimer::default();
+    let callbacks = with_timer(&mut options.callbacks, &mut timer);
     // ANCHOR: fashion_fit
     model.compile("sparse_categorical_crossentropy", "sgd", &["accuracy".into()])?;
-    let mut timer = EpochTimer::default();
-    let mut callbacks: Vec<&mut dyn Callback> =
-        options.callbacks.iter_mut().map(|c| &mut **c as &mut dyn Callback).collect();
-    callbacks.push(&mut timer);
     let history = model.fit(
         &x_train,
         &y_train,
@@ -258,9 +267,7 @@ pub fn california_regression(dir: &DataDir, options: RunOptions<'_>) -> Result<C
         println!("{summary}");
     }
     let mut timer = EpochTimer::default();
-    let mut callbacks: Vec<&mut dyn Callback> =
-        options.callbacks.iter_mut().map(|c| &mut **c as &mut dyn Callback).collect();
-    callbacks.push(&mut timer);
+    let callbacks = with_timer(&mut options.callbacks, &mut timer);
     // ANCHOR: california_fit
     let history = model.fit(
         &x_train,
