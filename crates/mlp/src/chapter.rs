@@ -238,20 +238,12 @@ pub fn xor_figure(
     path: &std::path::Path,
     result: &XorResult,
 ) -> std::result::Result<(), plotting::PlotError> {
-    use plotting::{Legend, RegionOptions, decision_regions};
+    use plotting::{RegionOptions, decision_regions};
     let (x, y) = xor_data();
-    let options = RegionOptions {
-        title: format!("XOR learned by a 2-2-1 sigmoid MLP: {} of 4 right", result.correct),
-        x_label: "x₁".into(),
-        y_label: "x₂".into(),
-        x_range: Some((-0.5, 1.5)),
-        y_range: Some((-0.5, 1.5)),
-        resolution: (300, 300),
-        legend: Legend::UpperRight,
-        width: 520,
-        height: 520,
-        ..RegionOptions::default()
-    };
+    let options = RegionOptions::xor_square(format!(
+        "XOR learned by a 2-2-1 sigmoid MLP: {} of 4 right",
+        result.correct
+    ));
     let points: Vec<(f64, f64, usize)> =
         x.row_iter().zip(y.iter()).map(|(row, &t)| (row[0], row[1], usize::from(t == 1.0))).collect();
     let predict = |cells: &[(f64, f64)]| {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use mcculloch_pitts::ShapeError;
 use nalgebra::DMatrix;
-use plotting::{Legend, Line, RegionOptions, decision_regions};
+use plotting::{Line, RegionOptions, decision_regions};
 
 use crate::iris::{IrisExample, iris_example};
 use crate::xor::{best_line, xor_data};
@@ -77,18 +77,7 @@ pub fn xor_figure(path: &Path, unit: &Tlu) -> Result<()> {
     let (x, y) = xor_data();
     let fires = unit.predict(&x)?;
     let right = fires.iter().zip(&y).filter(|&(&h, &y)| (h > 0.0) == y).count();
-    let mut options = RegionOptions {
-        title: format!("XOR: the best line gets {right} of 4 right"),
-        x_label: "x₁".into(),
-        y_label: "x₂".into(),
-        x_range: Some((-0.5, 1.5)),
-        y_range: Some((-0.5, 1.5)),
-        resolution: (300, 300),
-        legend: Legend::UpperRight,
-        width: 520,
-        height: 520,
-        ..RegionOptions::default()
-    };
+    let mut options = RegionOptions::xor_square(format!("XOR: the best line gets {right} of 4 right"));
     if let [a, b] = unit.weights[..]
         && (a != 0.0 || b != 0.0)
     {

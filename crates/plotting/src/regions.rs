@@ -89,6 +89,25 @@ impl Default for RegionOptions {
     }
 }
 
+impl RegionOptions {
+    /// The XOR figures' frame: the unit square with a margin of 0.5, axes
+    /// x₁ and x₂, a 520 × 520 figure and this title.
+    pub fn xor_square(title: String) -> RegionOptions {
+        RegionOptions {
+            title,
+            x_label: "x₁".into(),
+            y_label: "x₂".into(),
+            x_range: Some((-0.5, 1.5)),
+            y_range: Some((-0.5, 1.5)),
+            resolution: (300, 300),
+            legend: Legend::UpperRight,
+            width: 520,
+            height: 520,
+            ..RegionOptions::default()
+        }
+    }
+}
+
 /// The largest number of grid cells.
 const MAX_CELLS: usize = 4_000_000;
 
