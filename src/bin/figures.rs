@@ -108,11 +108,13 @@ fn mlp_examples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// (`book/src/ch3-mlp/autodiff.md`).
 fn autodiff_graph(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     use neurons::autodiff::graph;
-    let (figure, listing) = graph::small_network_graph(&book.join("figures"))?;
+    let small = graph::small_network_graph()?;
+    let figure = book.join("figures/autodiff_graph.svg");
+    neurons::plotting::graph::dot_figure(&figure, &small.dot)?;
     let comparison = graph::compare_with_stage3()?;
     Ok(vec![
         figure,
-        write_text(&book.join("outputs/autodiff_tape.txt"), &listing)?,
+        write_text(&book.join("outputs/autodiff_tape.txt"), &small.listing)?,
         write_text(&book.join("outputs/autodiff_vs_backprop.txt"), &comparison)?,
     ])
 }

@@ -10,7 +10,8 @@
 //! For contrast, [`dual`] implements forward mode with dual numbers: each
 //! value carries its derivative along one input direction, so it needs a
 //! pass per input where the tape needs one backward pass for all of them.
-//! [`graph`] draws the tape of a small network for the book.
+//! [`graph`] records the tape of a small network that the book draws (the
+//! drawing itself is the `plotting` crate's: this crate draws nothing).
 
 pub mod dual;
 pub mod graph;

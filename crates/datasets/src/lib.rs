@@ -7,7 +7,9 @@
 //! - [`split`]: Keras-style hold-out and scikit-learn's `train_test_split`
 //!   (same rows for the same seed);
 //! - [`table`]: CSV files with named columns, for users' own data;
-//! - [`verify`] and [`fetch`]: checksums and a safe downloader.
+//! - [`verify`] and `fetch`: checksums and a safe downloader (`fetch` with
+//!   the `fetch` feature, on by default; the libraries of the stages leave
+//!   it off, so that they do not carry an HTTPS client).
 //!
 //! Files are looked up in a [`DataDir`]: `NEURONS_DATA_DIR`, else the
 //! workspace's `datasets/` folder. Every failure is an [`Error`] that names
@@ -26,6 +28,7 @@ pub mod california;
 pub mod catalog;
 mod data_dir;
 mod error;
+#[cfg(feature = "fetch")]
 pub mod fetch;
 pub mod idx;
 pub mod images;

@@ -233,7 +233,8 @@ pub fn iris_example() -> Result<IrisResult> {
 }
 
 /// The decision regions of a trained XOR network (right of Figure 10-6):
-/// the two regions a single line cannot make.
+/// the two regions a single line cannot make (with the `figures` feature).
+#[cfg(feature = "figures")]
 pub fn xor_figure(
     path: &std::path::Path,
     result: &XorResult,

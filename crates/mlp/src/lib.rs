@@ -35,6 +35,7 @@ pub mod chapter;
 pub mod dense;
 mod error;
 pub mod estimator;
+#[cfg(feature = "figures")]
 pub mod figures;
 pub mod init;
 pub mod loss;

@@ -78,7 +78,8 @@ pub enum PerceptronError {
     #[error(transparent)]
     Data(#[from] datasets::Error),
 
-    /// A figure that could not be drawn.
+    /// A figure that could not be drawn (with the `figures` feature).
+    #[cfg(feature = "figures")]
     #[error(transparent)]
     Plot(#[from] plotting::PlotError),
 }

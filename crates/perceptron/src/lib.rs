@@ -17,7 +17,8 @@
 //!   width;
 //! - [`xor`]: the XOR problem a perceptron cannot learn (Figure 10-6, left);
 //! - [`data`]: training on a CSV file;
-//! - [`mod@figures`]: the figures of this stage, all drawn by [`figures()`].
+//! - `figures`: the figures of this stage, all drawn by `figures()` (with
+//!   the `figures` feature, which the `perceptron` command turns on).
 //!
 //! ```
 //! use perceptron::iris::{IrisExample, iris_example};
@@ -30,6 +31,7 @@
 pub mod data;
 mod describe;
 mod error;
+#[cfg(feature = "figures")]
 pub mod figures;
 pub mod iris;
 pub mod layer;
@@ -40,6 +42,7 @@ pub mod xor;
 
 pub use describe::describe;
 pub use error::{PerceptronError, Result};
+#[cfg(feature = "figures")]
 pub use figures::figures;
 pub use layer::Layer;
 pub use perceptron::{Epoch, FitReport, Options, Perceptron, Stop};

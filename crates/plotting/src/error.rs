@@ -104,4 +104,8 @@ pub enum PlotError {
         /// What is wrong.
         message: String,
     },
+
+    /// `layout-rs` could not parse a graph's DOT text.
+    #[error("cannot parse the DOT text of a graph: {0}")]
+    Dot(String),
 }

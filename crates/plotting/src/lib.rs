@@ -14,14 +14,17 @@
 //! The output format follows the extension of the destination path: `.png`
 //! for a bitmap, `.svg` for a vector drawing (see [`Format`]).
 //!
-//! Two drawing functions cover the chapter's figures:
+//! These drawing functions cover the chapter's figures:
 //!
 //! * [`image_grid`] shows grayscale images in a grid, each with a title above
 //!   it (the grid of Fashion-MNIST samples with their class names);
 //! * [`line_chart`] draws several named series of points as lines, with a
 //!   title, axis labels and a legend (activation functions, learning curves);
 //! * [`line_panels`] draws several such charts side by side in one figure
-//!   (the activation functions beside their derivatives).
+//!   (the activation functions beside their derivatives);
+//! * [`decision_regions`] shades the regions a classifier predicts;
+//! * [`graph::dot_to_svg`] lays out Graphviz DOT text and draws it as SVG
+//!   (the autodiff tape's computation graph), without Graphviz.
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -46,6 +49,7 @@
 mod chart;
 mod error;
 mod fonts;
+pub mod graph;
 mod grid;
 mod output;
 mod panels;

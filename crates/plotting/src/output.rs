@@ -1,6 +1,7 @@
 //! Output formats and atomic writes.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
@@ -87,8 +88,30 @@ pub(crate) fn write_atomically(path: &Path, size: (u32, u32), figure: &impl Figu
             format!("figure size {width}×{height} is not within 1..={MAX_SIDE} pixels per side"),
         ));
     }
-    let io_error = |source| PlotError::Io { path: path.to_path_buf(), source };
+    let temporary = temporary_beside(path, format)?;
 
+    // The backend lives only inside `render`: it is dropped (and has written
+    // its file) before the temporary file is persisted or removed.
+    render(temporary.path(), format, size, figure, path)?;
+
+    persist(temporary, path)
+}
+
+/// Writes `text` (an SVG drawn without `plotters`) to a temporary file next
+/// to `path`, then renames it onto `path`, like [`write_atomically`].
+pub(crate) fn write_text_atomically(path: &Path, text: &str) -> Result<(), PlotError> {
+    let format = format_of(path)?;
+    let mut temporary = temporary_beside(path, format)?;
+    temporary
+        .write_all(text.as_bytes())
+        .map_err(|source| PlotError::Io { path: path.to_path_buf(), source })?;
+    persist(temporary, path)
+}
+
+/// An empty temporary file in the folder of `path` (created if missing),
+/// removed when dropped unless persisted.
+fn temporary_beside(path: &Path, format: Format) -> Result<tempfile::NamedTempFile, PlotError> {
+    let io_error = |source| PlotError::Io { path: path.to_path_buf(), source };
     let folder: PathBuf = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -104,13 +127,14 @@ pub(crate) fn write_atomically(path: &Path, size: (u32, u32), figure: &impl Figu
         // Figures are ordinary files: readable by everyone, like `fs::write`.
         builder.permissions(fs::Permissions::from_mode(0o644));
     }
-    let temporary = builder.tempfile_in(&folder).map_err(io_error)?;
+    builder.tempfile_in(&folder).map_err(io_error)
+}
 
-    // The backend lives only inside `render`: it is dropped (and has written
-    // its file) before the temporary file is persisted or removed.
-    render(temporary.path(), format, size, figure, path)?;
-
-    temporary.persist(path).map_err(|error| io_error(error.error))?;
+/// Renames the finished temporary file onto `path`.
+fn persist(temporary: tempfile::NamedTempFile, path: &Path) -> Result<(), PlotError> {
+    temporary
+        .persist(path)
+        .map_err(|error| PlotError::Io { path: path.to_path_buf(), source: error.error })?;
     Ok(())
 }
 
