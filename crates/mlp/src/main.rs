@@ -1,6 +1,8 @@
 //! `cargo run -p mlp`: the chapter's MLP examples (XOR, symmetry,
 //! California housing, iris) and Figure 10-8; or, with `--data`, an MLP
-//! regressor or classifier on your own CSV file.
+//! regressor or classifier on your own CSV file. The figures go to
+//! `target/figures/mlp/` (the book's copies are drawn by `cargo figures`,
+//! not by this command).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,7 +21,7 @@ struct Cli {
     /// Print the results as one JSON object on the last line.
     #[arg(long)]
     json: bool,
-    /// Write no figures.
+    /// Write no figures [default: into target/figures/mlp/].
     #[arg(long)]
     no_figures: bool,
     /// Train on this CSV file (header row) instead of the chapter's examples.
@@ -68,10 +70,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn figures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/src/figures")
-}
-
 fn chapter(cli: &Cli) -> Result<Value, Box<dyn std::error::Error>> {
     let xor = xor_example(u64::from(cli.seed))?;
     print!("{}", mlp::chapter::xor_summary(&xor));
@@ -83,7 +81,7 @@ fn chapter(cli: &Cli) -> Result<Value, Box<dyn std::error::Error>> {
     let iris = iris_example()?;
     print!("{}", mlp::chapter::iris_summary(&iris));
     if !cli.no_figures {
-        let dir = figures_dir();
+        let dir = plotting::target_figures_dir("mlp");
         let xor_path = dir.join("mlp_xor.svg");
         xor_figure(&xor_path, &xor)?;
         println!("figure: {}", xor_path.display());

@@ -29,13 +29,6 @@ pub const XOR_SEED: u64 = 42;
 /// The epochs of the XOR figure's [`best_line`].
 pub const XOR_EPOCHS: usize = 100;
 
-/// The book's figure folder, `book/src/figures` at the workspace root,
-/// found from this crate's location so that it works from any directory.
-pub fn book_figures_dir() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.ancestors().nth(2).unwrap_or(manifest).join("book/src/figures")
-}
-
 /// Draws both figures into `out_dir` and returns their paths.
 ///
 /// # Errors

@@ -3,7 +3,9 @@
 //!
 //! Prints the weights, the bias, the epochs, the updates, the training
 //! accuracy and, for iris, the predictions for the flowers (2, 0.5) and
-//! (3, 1); draws the decision-boundary figure. With `--json`, the last line
+//! (3, 1); draws the decision-boundary figure into
+//! `target/figures/perceptron/` (the book's copy is drawn by `cargo
+//! figures`, not by this command). With `--json`, the last line
 //! is one JSON object holding the same results. With `--data`, the JSON
 //! has no `predictions` (there are no new instances to predict; the
 //! training accuracy summarises the predictions on the training rows).
@@ -14,7 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use mcculloch_pitts::ShapeError;
 use perceptron::data::CsvData;
-use perceptron::figures::{IRIS_FIGURE, book_figures_dir, iris_figure, regions_figure};
+use perceptron::figures::{IRIS_FIGURE, iris_figure, regions_figure};
 use perceptron::iris::iris_example_with;
 use perceptron::{FitReport, Options, Perceptron, PerceptronError, describe};
 use plotting::RegionOptions;
@@ -29,8 +31,8 @@ struct Cli {
     #[arg(long)]
     json: bool,
     /// Write the decision-boundary figure (.svg or .png) here [default for
-    /// iris: book/src/figures/perceptron_iris.svg; with --data, no figure
-    /// unless given, and only for two features].
+    /// iris: target/figures/perceptron/perceptron_iris.svg; with --data, no
+    /// figure unless given, and only for two features].
     #[arg(long, value_name = "PATH")]
     figure: Option<PathBuf>,
     /// Draw no figure.
@@ -88,7 +90,7 @@ fn iris(cli: &Cli, options: Options) -> Result<Value, PerceptronError> {
     let figure = match (&cli.figure, cli.no_figure) {
         (_, true) => None,
         (Some(path), _) => Some(path.clone()),
-        (None, _) => Some(book_figures_dir().join(IRIS_FIGURE)),
+        (None, _) => Some(plotting::target_figures_dir("perceptron").join(IRIS_FIGURE)),
     };
     if let Some(path) = &figure {
         iris_figure(path, &example)?;

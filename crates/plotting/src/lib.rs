@@ -26,6 +26,10 @@
 //! * [`graph::dot_to_svg`] lays out Graphviz DOT text and draws it as SVG
 //!   (the autodiff tape's computation graph), without Graphviz.
 //!
+//! The stages' commands write their figures under the build folder,
+//! [`target_figures_dir`] (`target/figures/<command>/`); only `cargo
+//! figures` writes into the book.
+//!
 //! ```no_run
 //! use std::path::Path;
 //! use plotting::{ChartOptions, line_chart};
@@ -47,6 +51,7 @@
 //! ```
 
 mod chart;
+mod command_output;
 mod error;
 mod fonts;
 pub mod graph;
@@ -56,6 +61,7 @@ mod panels;
 mod regions;
 
 pub use chart::{ChartOptions, Legend, Series, line_chart};
+pub use command_output::target_figures_dir;
 pub use error::PlotError;
 pub use fonts::{FONT_FAMILY, ensure_fonts};
 pub use grid::image_grid;
