@@ -1,6 +1,7 @@
 //! How fast the Fashion-MNIST training images load: gunzip + IDX parsing of
 //! the 47 MB file, and the IDX parsing alone. Skips (with a message) when
-//! the data directory lacks the file.
+//! the data directory lacks Fashion-MNIST, and fails under CI
+//! (`DataDir::for_test`).
 //!
 //! `cargo bench --bench datasets`
 
@@ -8,17 +9,13 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
 use neurons::datasets::images::FASHION_MNIST_FILES;
-use neurons::datasets::{DataDir, idx, read};
+use neurons::datasets::{DataDir, Dataset, idx, read};
 
 fn main() {
-    let dir = DataDir::from_env();
-    let path = match dir.find(FASHION_MNIST_FILES.train_images, FASHION_MNIST_FILES.dataset) {
-        Ok(path) => path,
-        Err(e) => {
-            eprintln!("skipping the datasets bench: {e}");
-            return;
-        }
-    };
+    let Some(dir) = DataDir::for_test(Dataset::FashionMnist) else { return };
+    let path = dir
+        .find(FASHION_MNIST_FILES.train_images, FASHION_MNIST_FILES.dataset)
+        .expect("for_test checked the training images");
     let bytes = read::read_content(&path).expect("the training images are readable");
     let mut c = Criterion::default().sample_size(10).configure_from_args();
     let mut group = c.benchmark_group("fashion_mnist_train_images");

@@ -13,7 +13,9 @@
 //!
 //! Files are looked up in a [`DataDir`]: `NEURONS_DATA_DIR`, else the
 //! workspace's `datasets/` folder. Every failure is an [`Error`] that names
-//! the file, and for CSV the line.
+//! the file, and for CSV the line. Tests and benches that need a dataset
+//! get their directory from [`DataDir::for_test`]: it skips them, saying
+//! why, when the data is absent, and fails them under CI.
 //!
 //! ```no_run
 //! use datasets::{DataDir, california, split};
@@ -40,5 +42,5 @@ pub mod table;
 pub mod verify;
 
 pub use catalog::Dataset;
-pub use data_dir::{DATA_DIR_ENV, DataDir, Origin};
+pub use data_dir::{CI_ENV, DATA_DIR_ENV, DataDir, Origin, TestData, is_ci};
 pub use error::{Error, Result};

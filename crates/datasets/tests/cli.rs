@@ -1,7 +1,5 @@
 //! The `datasets` command as a user runs it.
 
-mod common;
-
 use std::process::{Command, Output};
 
 fn run(args: &[&str], data_dir: &std::path::Path) -> Output {
@@ -51,7 +49,7 @@ fn fetch_iris_then_verify_then_detect_corruption() {
 
 #[test]
 fn info_fashion_mnist_on_the_real_data() {
-    let Some(dir) = common::real_data("fashion-mnist/t10k-labels-idx1-ubyte") else { return };
+    let Some(dir) = datasets::DataDir::for_test(datasets::Dataset::FashionMnist) else { return };
     let out = run(&["info", "fashion-mnist"], dir.root());
     let t = text(&out);
     assert!(out.status.success(), "{t}");

@@ -1,13 +1,12 @@
 //! Checks on the real files, where the data directory has them (always in
-//! CI). Reference values come from the chapter and from scikit-learn.
+//! CI: `DataDir::for_test` fails there, and skips with a message
+//! elsewhere). Reference values come from the chapter and from scikit-learn.
 
-mod common;
-
-use datasets::{california, images, split};
+use datasets::{DataDir, Dataset, california, images, split};
 
 #[test]
 fn fashion_mnist_is_as_the_chapter_describes() {
-    let Some(dir) = common::real_data("fashion-mnist/train-images-idx3-ubyte") else { return };
+    let Some(dir) = DataDir::for_test(Dataset::FashionMnist) else { return };
     let data = images::load_fashion_mnist(&dir).unwrap();
     assert_eq!(data.train.images.shape(), [60_000, 28, 28]);
     assert_eq!(data.test.images.shape(), [10_000, 28, 28]);
@@ -26,7 +25,7 @@ fn fashion_mnist_is_as_the_chapter_describes() {
 
 #[test]
 fn california_matches_scikit_learn() {
-    let Some(dir) = common::real_data(california::RELATIVE_PATH) else { return };
+    let Some(dir) = DataDir::for_test(Dataset::CaliforniaHousing) else { return };
     let data = california::load_california_housing(&dir).unwrap();
     assert_eq!(data.x.shape(), (20_640, 8));
     // Column sums of scikit-learn's fetch_california_housing() data and

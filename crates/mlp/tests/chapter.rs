@@ -3,7 +3,7 @@
 //! same data (`MLPRegressor(hidden_layer_sizes=[50, 50, 50],
 //! random_state=42)` after `StandardScaler`, the chapter's splits).
 
-use datasets::{DataDir, california};
+use datasets::{DataDir, Dataset, california};
 use mlp::chapter::{california_example, iris_example, xor_example, zero_init_example};
 use mlp::{MlpClassifier, MlpError, MlpOptions, MlpRegressor};
 use nalgebra::{DMatrix, dmatrix};
@@ -25,12 +25,7 @@ fn zero_initialization_never_breaks_symmetry() {
 
 #[test]
 fn california_reproduces_scikit_learn() {
-    let dir = DataDir::from_env();
-    if dir.find(california::RELATIVE_PATH, "california-housing").is_err() {
-        assert!(std::env::var_os("CI").is_none(), "CI must provide the California housing data");
-        eprintln!("skipped: no California housing data in {}", dir.root().display());
-        return;
-    }
+    let Some(dir) = DataDir::for_test(Dataset::CaliforniaHousing) else { return };
     let r = california_example(&dir).unwrap();
     // scikit-learn: validation RMSE 0.5053326657967906 after 169 epochs,
     // final loss_ 0.10343861250017562.
@@ -51,8 +46,7 @@ fn iris_classifier_reaches_the_chapter_accuracy() {
 fn first_epoch_matches_scikit_learn_exactly() {
     // Same initialization, same batches: the first epoch's loss is
     // scikit-learn's loss_curve_[0] = 0.8801380339865759 to rounding.
-    let dir = DataDir::from_env();
-    let Ok(_) = dir.find(california::RELATIVE_PATH, "california-housing") else { return };
+    let Some(dir) = DataDir::for_test(Dataset::CaliforniaHousing) else { return };
     let data = california::load_california_housing(&dir).unwrap();
     let full = datasets::split::train_test_split(20_640, 0.25, 42).unwrap();
     let inner = datasets::split::train_test_split(full.train.len(), 0.25, 42).unwrap();

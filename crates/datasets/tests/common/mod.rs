@@ -5,8 +5,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use datasets::DataDir;
-
 /// gzip-compresses bytes.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -37,21 +35,4 @@ pub fn tree(dir: &Path) -> Vec<String> {
     }
     out.sort();
     out
-}
-
-/// The real data directory, when it holds the files a test needs.
-/// Under CI (`CI` set) missing data is a failure, not a skip: `.ci/run`
-/// points `NEURONS_DATA_DIR` at the shared copy.
-pub fn real_data(relative: &str) -> Option<DataDir> {
-    let dir = DataDir::from_env();
-    if dir.find(relative, "test").is_ok() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must provide {relative} in the data directory {} (set NEURONS_DATA_DIR)",
-        dir.root().display()
-    );
-    eprintln!("skipped: {relative} is not in {}", dir.root().display());
-    None
 }
