@@ -41,15 +41,30 @@ enum Pass {
     Backward,
 }
 
-/// A node of the tape: its index.
+/// A handle to a node of one tape: its position, the tape it belongs to
+/// and the step (the number of [`Tape::reset`]s before it) that recorded
+/// it. A handle from another tape, or from a step that `reset` cleared, is
+/// rejected with [`TapeError::UnknownVar`] instead of reading a buffer that
+/// now holds something else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Var(usize);
+pub struct Var {
+    index: usize,
+    tape: u64,
+    step: u64,
+}
 
 impl Var {
     /// The node's position on the tape.
     pub fn index(self) -> usize {
-        self.0
+        self.index
     }
+}
+
+/// A fresh identity for a new tape.
+fn next_tape_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Which values a sum or a mean adds up.
@@ -81,8 +96,16 @@ pub enum TapeError {
     #[error("parameters must be created before any operation is recorded (call reset first)")]
     ParameterAfterOps,
     /// A variable of another tape, or of a step that `reset` cleared.
-    #[error("variable {0} is not on the tape (it has {1} nodes)")]
-    UnknownVar(usize, usize),
+    #[error("variable %{0} is not on this tape: {1}")]
+    UnknownVar(usize, &'static str),
+    /// An operation on a node that does not allow it.
+    #[error("{op}: variable %{index} is not a parameter")]
+    NotParameter {
+        /// The operation.
+        op: &'static str,
+        /// The node's position.
+        index: usize,
+    },
     /// A loss rejected its targets.
     #[error(transparent)]
     Loss(#[from] mlp::MlpError),
@@ -286,22 +309,42 @@ fn fit<T: RealField + Copy>(m: &mut DMatrix<T>, rows: usize, cols: usize) {
 }
 
 /// A tape of matrix operations over `f32` or `f64`.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug)]
 pub struct Tape<T: RealField + Copy> {
     nodes: Vec<Node<T>>,
     len: usize,
     params: usize,
+    /// This tape's identity, carried by its handles.
+    id: u64,
+    /// How many times [`Tape::reset`] ran: the step a handle belongs to.
+    step: u64,
+}
+
+impl<T: RealField + Copy> Default for Tape<T> {
+    fn default() -> Self {
+        Tape::new()
+    }
+}
+
+impl<T: RealField + Copy> Clone for Tape<T> {
+    /// A copy with an identity of its own: handles of the original are
+    /// not valid on it.
+    fn clone(&self) -> Self {
+        Tape { nodes: self.nodes.clone(), len: self.len, params: self.params, id: next_tape_id(), step: 0 }
+    }
 }
 
 impl<T: RealField + Copy> Tape<T> {
     /// An empty tape.
     pub fn new() -> Self {
-        Tape { nodes: Vec::new(), len: 0, params: 0 }
+        Tape { nodes: Vec::new(), len: 0, params: 0, id: next_tape_id(), step: 0 }
     }
 
     /// Clears every node but the parameters, keeping all buffers for reuse.
+    /// Handles to the cleared nodes become invalid.
     pub fn reset(&mut self) {
         self.len = self.params;
+        self.step += 1;
     }
 
     /// Number of nodes recorded (parameters included).
@@ -315,26 +358,66 @@ impl<T: RealField + Copy> Tape<T> {
     }
 
     /// A new tape with copies of this tape's parameters and nothing else,
-    /// for recording the same computation on another thread.
+    /// for recording the same computation on another thread. The handles
+    /// of the parameters are [`Tape::parameters`] of the new tape.
     pub fn fork(&self) -> Tape<T> {
-        Tape { nodes: self.nodes[..self.params].to_vec(), len: self.params, params: self.params }
+        Tape {
+            nodes: self.nodes[..self.params].to_vec(),
+            len: self.params,
+            params: self.params,
+            id: next_tape_id(),
+            step: 0,
+        }
+    }
+
+    fn handle(&self, index: usize) -> Var {
+        Var { index, tape: self.id, step: self.step }
     }
 
     /// The parameters, in creation order.
     pub fn parameters(&self) -> Vec<Var> {
-        (0..self.params).map(Var).collect()
+        (0..self.params).map(|i| self.handle(i)).collect()
     }
 
     fn check(&self, v: Var) -> Result<()> {
-        if v.0 < self.len { Ok(()) } else { Err(TapeError::UnknownVar(v.0, self.len)) }
+        if v.tape != self.id {
+            Err(TapeError::UnknownVar(v.index, "it belongs to another tape"))
+        } else if v.index >= self.len || (v.index >= self.params && v.step != self.step) {
+            Err(TapeError::UnknownVar(v.index, "the step that recorded it was cleared by reset"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The value of a node, or an error for a handle that is not valid here.
+    pub fn try_value(&self, v: Var) -> Result<&DMatrix<T>> {
+        self.check(v)?;
+        Ok(&self.nodes[v.index].value)
+    }
+
+    /// The gradient of the last [`Tape::backward`]'s result with respect
+    /// to `v`, or an error for a handle that is not valid here.
+    pub fn try_grad(&self, v: Var) -> Result<&DMatrix<T>> {
+        self.check(v)?;
+        Ok(&self.nodes[v.index].grad)
+    }
+
+    /// The operation that computed a node (to see, for instance, whether
+    /// a model's output is a softmax that a loss can fuse).
+    pub fn op(&self, v: Var) -> Result<Op<T>> {
+        self.check(v)?;
+        Ok(self.nodes[v.index].op)
     }
 
     /// The value of a node.
     ///
     /// # Panics
-    /// If `v` is not on the tape.
+    /// If `v` is not valid on this tape (see [`Tape::try_value`]).
     pub fn value(&self, v: Var) -> &DMatrix<T> {
-        &self.nodes[v.0].value
+        match self.try_value(v) {
+            Ok(value) => value,
+            Err(e) => panic!("Tape::value: {e}"),
+        }
     }
 
     /// A parameter's value, to change it (an optimizer step, `set_weights`).
@@ -342,17 +425,32 @@ impl<T: RealField + Copy> Tape<T> {
     /// # Panics
     /// If `v` is not a parameter of this tape.
     pub fn value_mut(&mut self, v: Var) -> &mut DMatrix<T> {
-        assert!(v.0 < self.params, "only parameters can be changed in place");
-        &mut self.nodes[v.0].value
+        match self.parameter_mut(v) {
+            Ok((value, _)) => value,
+            Err(e) => panic!("Tape::value_mut: {e}"),
+        }
+    }
+
+    /// A parameter's value, to change it, and its gradient.
+    pub fn parameter_mut(&mut self, v: Var) -> Result<(&mut DMatrix<T>, &DMatrix<T>)> {
+        self.check(v)?;
+        let node = &mut self.nodes[v.index];
+        if node.op != Op::Parameter {
+            return Err(TapeError::NotParameter { op: "parameter_mut", index: v.index });
+        }
+        Ok((&mut node.value, &node.grad))
     }
 
     /// The gradient of the last [`Tape::backward`]'s result with respect to
     /// `v` (zeros if `v` does not influence it).
     ///
     /// # Panics
-    /// If `v` is not on the tape.
+    /// If `v` is not valid on this tape (see [`Tape::try_grad`]).
     pub fn grad(&self, v: Var) -> &DMatrix<T> {
-        &self.nodes[v.0].grad
+        match self.try_grad(v) {
+            Ok(grad) => grad,
+            Err(e) => panic!("Tape::grad: {e}"),
+        }
     }
 
     /// Each parameter's values and gradient, for an optimizer.
@@ -360,9 +458,30 @@ impl<T: RealField + Copy> Tape<T> {
         self.nodes[..self.params].iter_mut().map(|n| (n.value.as_mut_slice(), n.grad.as_slice()))
     }
 
+    /// A leaf that gets a gradient, for one step: a weight that lives
+    /// outside the tape. Its value is *swapped* in from `value` (no copy,
+    /// no allocation), and `value` receives the node's old buffer; give
+    /// the weight back with [`Tape::swap_value`] once the step is done.
+    /// Unlike a [`Tape::parameter`], it is cleared by [`Tape::reset`].
+    pub fn variable(&mut self, value: &mut DMatrix<T>) -> Var {
+        let (v, _, node) = self.push(Op::Parameter, 0, 0);
+        std::mem::swap(&mut node.value, value);
+        if node.grad.shape() != node.value.shape() {
+            node.grad = DMatrix::zeros(node.value.nrows(), node.value.ncols());
+        }
+        v
+    }
+
+    /// Swaps a parameter's value with `value` (see [`Tape::variable`]).
+    pub fn swap_value(&mut self, v: Var, value: &mut DMatrix<T>) -> Result<()> {
+        let (current, _) = self.parameter_mut(v)?;
+        std::mem::swap(current, value);
+        Ok(())
+    }
+
     /// Names a node, for [`Tape`]'s `Display` and [`Tape::to_dot`].
     pub fn set_name(&mut self, v: Var, name: impl Into<String>) {
-        if let Some(n) = self.nodes.get_mut(v.0) {
+        if let Some(n) = self.nodes.get_mut(v.index) {
             n.name = name.into();
         }
     }
@@ -373,7 +492,7 @@ impl<T: RealField + Copy> Tape<T> {
         if self.len == self.nodes.len() {
             self.nodes.push(Node::empty());
         }
-        let needs_grad = op.input_pair().into_iter().flatten().any(|v| self.nodes[v.0].needs_grad);
+        let needs_grad = op.input_pair().into_iter().flatten().any(|v| self.nodes[v.index].needs_grad);
         let (before, rest) = self.nodes.split_at_mut(self.len);
         let node = &mut rest[0];
         node.op = op;
@@ -381,7 +500,7 @@ impl<T: RealField + Copy> Tape<T> {
         node.needs_grad = needs_grad || op == Op::Parameter;
         node.grad_ready = false;
         fit(&mut node.value, rows, cols);
-        let v = Var(self.len);
+        let v = Var { index: self.len, tape: self.id, step: self.step };
         self.len += 1;
         (v, before, node)
     }
@@ -413,14 +532,14 @@ impl<T: RealField + Copy> Tape<T> {
     fn shapes(&self, a: Var, b: Var) -> Result<((usize, usize), (usize, usize))> {
         self.check(a)?;
         self.check(b)?;
-        Ok((self.nodes[a.0].value.shape(), self.nodes[b.0].value.shape()))
+        Ok((self.nodes[a.index].value.shape(), self.nodes[b.index].value.shape()))
     }
 
     /// Records `op` and computes its value.
     fn record(&mut self, op: Op<T>, rows: usize, cols: usize) -> Var {
         let (v, _, _) = self.push(op, rows, cols);
         // Only a loss can fail, and losses are recorded by `Tape::loss`.
-        let _ = self.run(v.0, Pass::Forward);
+        let _ = self.run(v.index, Pass::Forward);
         v
     }
 
@@ -443,9 +562,9 @@ impl<T: RealField + Copy> Tape<T> {
             (Op::MatMul(a, b), Pass::Forward) => gemm(
                 &mut node.value,
                 T::one(),
-                &before[a.0].value,
+                &before[a.index].value,
                 false,
-                &before[b.0].value,
+                &before[b.index].value,
                 false,
                 T::zero(),
             ),
@@ -453,24 +572,24 @@ impl<T: RealField + Copy> Tape<T> {
             // ANCHOR: matmul_backward
             (Op::MatMul(a, b), Pass::Backward) => {
                 // dA = dY·Bᵀ, dB = Aᵀ·dY
-                if before[a.0].needs_grad {
+                if before[a.index].needs_grad {
                     if a == b {
-                        let n = &mut before[a.0];
+                        let n = &mut before[a.index];
                         let fresh = n.begin_grad();
                         gemm(&mut n.grad, T::one(), dy, false, &n.value, true, beta(fresh));
                     } else {
-                        let (an, bn) = two(before, a.0, b.0);
+                        let (an, bn) = two(before, a.index, b.index);
                         let fresh = an.begin_grad();
                         gemm(&mut an.grad, T::one(), dy, false, &bn.value, true, beta(fresh));
                     }
                 }
-                if before[b.0].needs_grad {
+                if before[b.index].needs_grad {
                     if a == b {
-                        let n = &mut before[b.0];
+                        let n = &mut before[b.index];
                         let fresh = n.begin_grad();
                         gemm(&mut n.grad, T::one(), &n.value, true, dy, false, beta(fresh));
                     } else {
-                        let (bn, an) = two(before, b.0, a.0);
+                        let (bn, an) = two(before, b.index, a.index);
                         let fresh = bn.begin_grad();
                         gemm(&mut bn.grad, T::one(), &an.value, true, dy, false, beta(fresh));
                     }
@@ -478,7 +597,7 @@ impl<T: RealField + Copy> Tape<T> {
             }
             // ANCHOR_END: matmul_backward
             (Op::AddBias(x, b), Pass::Forward) => {
-                let (x, b) = (&before[x.0].value, &before[b.0].value);
+                let (x, b) = (&before[x.index].value, &before[b.index].value);
                 for ((o, &xv), (j, _)) in
                     node.value.as_mut_slice().iter_mut().zip(x.as_slice()).zip(indices(rows, cols))
                 {
@@ -486,18 +605,18 @@ impl<T: RealField + Copy> Tape<T> {
                 }
             }
             (Op::AddBias(x, b), Pass::Backward) => {
-                if before[x.0].needs_grad {
-                    before[x.0].add_scaled(dy.as_slice(), T::one());
+                if before[x.index].needs_grad {
+                    before[x.index].add_scaled(dy.as_slice(), T::one());
                 }
-                if before[b.0].needs_grad {
+                if before[b.index].needs_grad {
                     fit(&mut node.aux, 1, cols);
                     column_sums(dy, node.aux.as_mut_slice());
                     let sums = &node.aux;
-                    before[b.0].add_scaled(sums.as_slice(), T::one());
+                    before[b.index].add_scaled(sums.as_slice(), T::one());
                 }
             }
             (Op::ScaleColumns(x, s), Pass::Forward) => {
-                let (x, s) = (&before[x.0].value, &before[s.0].value);
+                let (x, s) = (&before[x.index].value, &before[s.index].value);
                 for ((o, &xv), (j, _)) in
                     node.value.as_mut_slice().iter_mut().zip(x.as_slice()).zip(indices(rows, cols))
                 {
@@ -506,66 +625,66 @@ impl<T: RealField + Copy> Tape<T> {
             }
             (Op::ScaleColumns(x, s), Pass::Backward) => {
                 // dX = dY ⊙ s (row broadcast), ds = column sums of dY ⊙ X
-                if before[x.0].needs_grad && x == s {
-                    let n = &mut before[x.0];
+                if before[x.index].needs_grad && x == s {
+                    let n = &mut before[x.index];
                     let fresh = n.begin_grad();
                     let (grad, value) = (&mut n.grad, &n.value);
                     accumulate(grad, fresh, |k| dy[k] * value[k / rows]);
-                } else if before[x.0].needs_grad {
-                    let (xn, sn) = two(before, x.0, s.0);
+                } else if before[x.index].needs_grad {
+                    let (xn, sn) = two(before, x.index, s.index);
                     let fresh = xn.begin_grad();
                     accumulate(&mut xn.grad, fresh, |k| dy[k] * sn.value[k / rows]);
                 }
-                if before[s.0].needs_grad {
+                if before[s.index].needs_grad {
                     fit(&mut node.aux, 1, cols);
-                    let xv = &before[x.0].value;
+                    let xv = &before[x.index].value;
                     for (j, sum) in node.aux.as_mut_slice().iter_mut().enumerate() {
                         *sum = dy.column(j).dot(&xv.column(j));
                     }
                     let sums = &node.aux;
-                    before[s.0].add_scaled(sums.as_slice(), T::one());
+                    before[s.index].add_scaled(sums.as_slice(), T::one());
                 }
             }
             (Op::Add(a, b), Pass::Forward) => {
-                zip_into(&mut node.value, &before[a.0].value, &before[b.0].value, |x, y| x + y)
+                zip_into(&mut node.value, &before[a.index].value, &before[b.index].value, |x, y| x + y)
             }
             (Op::Sub(a, b), Pass::Forward) => {
-                zip_into(&mut node.value, &before[a.0].value, &before[b.0].value, |x, y| x - y)
+                zip_into(&mut node.value, &before[a.index].value, &before[b.index].value, |x, y| x - y)
             }
             (Op::Add(a, b) | Op::Sub(a, b), Pass::Backward) => {
                 let sign = if matches!(op, Op::Sub(..)) { -T::one() } else { T::one() };
-                if before[a.0].needs_grad {
-                    before[a.0].add_scaled(dy.as_slice(), T::one());
+                if before[a.index].needs_grad {
+                    before[a.index].add_scaled(dy.as_slice(), T::one());
                 }
-                if before[b.0].needs_grad {
-                    before[b.0].add_scaled(dy.as_slice(), sign);
+                if before[b.index].needs_grad {
+                    before[b.index].add_scaled(dy.as_slice(), sign);
                 }
             }
             (Op::Mul(a, b), Pass::Forward) => {
-                zip_into(&mut node.value, &before[a.0].value, &before[b.0].value, |x, y| x * y)
+                zip_into(&mut node.value, &before[a.index].value, &before[b.index].value, |x, y| x * y)
             }
             (Op::Mul(a, b), Pass::Backward) => {
                 // dA = dY ⊙ B, dB = dY ⊙ A
                 for (target, other) in [(a, b), (b, a)] {
-                    if !before[target.0].needs_grad {
+                    if !before[target.index].needs_grad {
                         continue;
                     }
                     if a == b {
-                        let n = &mut before[target.0];
+                        let n = &mut before[target.index];
                         let fresh = n.begin_grad();
                         let (grad, value) = (&mut n.grad, &n.value);
                         accumulate(grad, fresh, |k| dy[k] * value[k]);
                     } else {
-                        let (tn, on) = two(before, target.0, other.0);
+                        let (tn, on) = two(before, target.index, other.index);
                         let fresh = tn.begin_grad();
                         accumulate(&mut tn.grad, fresh, |k| dy[k] * on.value[k]);
                     }
                 }
             }
-            (Op::Scale(a, s), Pass::Forward) => map_into(&mut node.value, &before[a.0].value, |x| s * x),
-            (Op::Scale(a, s), Pass::Backward) => before[a.0].add_scaled(dy.as_slice(), s),
+            (Op::Scale(a, s), Pass::Forward) => map_into(&mut node.value, &before[a.index].value, |x| s * x),
+            (Op::Scale(a, s), Pass::Backward) => before[a.index].add_scaled(dy.as_slice(), s),
             (Op::Sum(a, axis) | Op::Mean(a, axis), Pass::Forward) => {
-                let a = &before[a.0].value;
+                let a = &before[a.index].value;
                 let count = match axis {
                     Axis::All => a.len(),
                     Axis::Rows => a.ncols(),
@@ -586,7 +705,7 @@ impl<T: RealField + Copy> Tape<T> {
                 }
             }
             (Op::Sum(a, axis) | Op::Mean(a, axis), Pass::Backward) => {
-                let an = &mut before[a.0];
+                let an = &mut before[a.index];
                 let (ar, ac) = an.value.shape();
                 let count = match axis {
                     Axis::All => ar * ac,
@@ -603,18 +722,18 @@ impl<T: RealField + Copy> Tape<T> {
                     }
                 });
             }
-            (Op::Transpose(a), Pass::Forward) => node.value.copy_from(&before[a.0].value.transpose()),
-            (Op::Transpose(a), Pass::Backward) => before[a.0].add_grad(|idx| {
+            (Op::Transpose(a), Pass::Forward) => node.value.copy_from(&before[a.index].value.transpose()),
+            (Op::Transpose(a), Pass::Backward) => before[a.index].add_grad(|idx| {
                 // entry (r, c) of A is entry (c, r) of Y = Aᵀ, which has `rows` = A's columns
                 let (ar, _) = (cols, rows);
                 let (r, c) = (idx % ar, idx / ar);
                 dy[(c, r)]
             }),
             (Op::SliceColumns(a, start), Pass::Forward) => {
-                node.value.copy_from(&before[a.0].value.columns(start, cols))
+                node.value.copy_from(&before[a.index].value.columns(start, cols))
             }
             (Op::SliceColumns(a, start), Pass::Backward) => {
-                let an = &mut before[a.0];
+                let an = &mut before[a.index];
                 let ar = an.value.nrows();
                 an.add_grad(|idx| {
                     let c = idx / ar;
@@ -622,28 +741,28 @@ impl<T: RealField + Copy> Tape<T> {
                 });
             }
             (Op::Concat(a, b), Pass::Forward) => {
-                let (a, b) = (&before[a.0].value, &before[b.0].value);
+                let (a, b) = (&before[a.index].value, &before[b.index].value);
                 node.value.columns_mut(0, a.ncols()).copy_from(a);
                 node.value.columns_mut(a.ncols(), b.ncols()).copy_from(b);
             }
             (Op::Concat(a, b), Pass::Backward) => {
-                let split = before[a.0].value.len();
-                if before[a.0].needs_grad {
-                    before[a.0].add_scaled(&dy.as_slice()[..split], T::one());
+                let split = before[a.index].value.len();
+                if before[a.index].needs_grad {
+                    before[a.index].add_scaled(&dy.as_slice()[..split], T::one());
                 }
-                if before[b.0].needs_grad {
-                    before[b.0].add_scaled(&dy.as_slice()[split..], T::one());
+                if before[b.index].needs_grad {
+                    before[b.index].add_scaled(&dy.as_slice()[split..], T::one());
                 }
             }
             (Op::Activation(a, act), Pass::Forward) => {
-                node.value.copy_from(&before[a.0].value);
+                node.value.copy_from(&before[a.index].value);
                 act.forward_mut(&mut node.value);
             }
             (Op::Activation(a, act), Pass::Backward) => {
                 // dA = dY ⊙ φ′(A), through the mlp crate's rule. A first
                 // contribution is computed in the input's own gradient
                 // buffer; a later one goes through scratch space.
-                let an = &mut before[a.0];
+                let an = &mut before[a.index];
                 if an.begin_grad() {
                     an.grad.copy_from(dy);
                     act.backward_mut(&an.value, &node.value, &mut an.grad);
@@ -656,7 +775,7 @@ impl<T: RealField + Copy> Tape<T> {
             }
             (Op::Loss(z, act, loss), Pass::Forward) => {
                 // The targets were stored by `Tape::loss`.
-                let zv = &before[z.0].value;
+                let zv = &before[z.index].value;
                 fit(&mut node.aux, zv.nrows(), zv.ncols());
                 node.aux.copy_from(zv);
                 act.forward_mut(&mut node.aux);
@@ -669,19 +788,19 @@ impl<T: RealField + Copy> Tape<T> {
                 let t =
                     if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
                 let w = (!node.weights.is_empty()).then_some(node.weights.as_slice());
-                let zn = &mut before[z.0];
+                let zn = &mut before[z.index];
                 // The targets were checked when the loss was recorded.
                 if loss.weighted_gradient(act, &zn.value, &node.aux, t, w, &mut node.aux2).is_ok() {
                     let (scale, dz) = (dy[0], &node.aux2);
                     zn.add_scaled(dz.as_slice(), scale);
                 }
             }
-            (Op::L2(a, c), Pass::Forward) => node.value[0] = c * before[a.0].value.norm_squared(),
+            (Op::L2(a, c), Pass::Forward) => node.value[0] = c * before[a.index].value.norm_squared(),
 
             (Op::L2(a, c), Pass::Backward) => {
                 // d(c Σ a²) = 2c·a
                 let two_c_dy = (c + c) * dy[0];
-                let n = &mut before[a.0];
+                let n = &mut before[a.index];
                 let fresh = n.begin_grad();
                 let (grad, value) = (&mut n.grad, &n.value);
                 accumulate(grad, fresh, |k| two_c_dy * value[k]);
@@ -753,13 +872,13 @@ impl<T: RealField + Copy> Tape<T> {
     /// `s·A`.
     pub fn scale(&mut self, a: Var, s: T) -> Result<Var> {
         self.check(a)?;
-        let (r, c) = self.nodes[a.0].value.shape();
+        let (r, c) = self.nodes[a.index].value.shape();
         Ok(self.record(Op::Scale(a, s), r, c))
     }
 
     fn reduce(&mut self, op: Op<T>, a: Var, axis: Axis) -> Result<Var> {
         self.check(a)?;
-        let (r, c) = self.nodes[a.0].value.shape();
+        let (r, c) = self.nodes[a.index].value.shape();
         let (rows, cols) = match axis {
             Axis::All => (1, 1),
             Axis::Rows => (r, 1),
@@ -781,14 +900,14 @@ impl<T: RealField + Copy> Tape<T> {
     /// `Aᵀ`.
     pub fn transpose(&mut self, a: Var) -> Result<Var> {
         self.check(a)?;
-        let (r, c) = self.nodes[a.0].value.shape();
+        let (r, c) = self.nodes[a.index].value.shape();
         Ok(self.record(Op::Transpose(a), c, r))
     }
 
     /// Columns `start .. start + width` of `A` (for models with several inputs).
     pub fn slice_columns(&mut self, a: Var, start: usize, width: usize) -> Result<Var> {
         self.check(a)?;
-        let (r, c) = self.nodes[a.0].value.shape();
+        let (r, c) = self.nodes[a.index].value.shape();
         if start + width > c || width == 0 {
             return Err(Self::shape_error(
                 "slice_columns",
@@ -813,7 +932,7 @@ impl<T: RealField + Copy> Tape<T> {
     /// `φ(A)` for one of the `mlp` crate's activations.
     pub fn activation(&mut self, a: Var, act: Activation) -> Result<Var> {
         self.check(a)?;
-        let (r, c) = self.nodes[a.0].value.shape();
+        let (r, c) = self.nodes[a.index].value.shape();
         Ok(self.record(Op::Activation(a, act), r, c))
     }
 
@@ -858,7 +977,7 @@ impl<T: RealField + Copy> Tape<T> {
                 node.sparse = true;
             }
         }
-        if let Err(e) = self.run(v.0, Pass::Forward) {
+        if let Err(e) = self.run(v.index, Pass::Forward) {
             self.len -= 1; // leave no half-made node behind
             return Err(e);
         }
@@ -869,7 +988,7 @@ impl<T: RealField + Copy> Tape<T> {
     /// needs a gradient; read them with [`Tape::grad`].
     pub fn backward(&mut self, root: Var) -> Result<()> {
         self.check(root)?;
-        let (r, c) = self.nodes[root.0].value.shape();
+        let (r, c) = self.nodes[root.index].value.shape();
         if (r, c) != (1, 1) {
             return Err(TapeError::NotScalar(r, c));
         }
@@ -877,8 +996,8 @@ impl<T: RealField + Copy> Tape<T> {
             node.grad_ready = false;
         }
         // ANCHOR: backward_walk
-        self.nodes[root.0].add_grad(|_| T::one());
-        for i in (0..=root.0).rev() {
+        self.nodes[root.index].add_grad(|_| T::one());
+        for i in (0..=root.index).rev() {
             if self.nodes[i].needs_grad && self.nodes[i].grad_ready {
                 // The targets of a loss were checked when it was recorded.
                 let _ = self.run(i, Pass::Backward);
@@ -909,7 +1028,7 @@ impl<T: RealField + Copy> Tape<T> {
             };
             out += &format!("  n{i} [label=\"{label}\\n{}×{}\"{style}];\n", shape.0, shape.1);
             for input in n.op.inputs() {
-                out += &format!("  n{} -> n{i};\n", input.0);
+                out += &format!("  n{} -> n{i};\n", input.index);
             }
         }
         out + "}\n"
@@ -930,7 +1049,7 @@ impl<T: RealField + Copy> fmt::Display for Tape<T> {
     /// One line per node: index, name, operation, inputs and shape.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, n) in self.nodes[..self.len].iter().enumerate() {
-            let inputs: Vec<String> = n.op.inputs().iter().map(|v| format!("%{}", v.0)).collect();
+            let inputs: Vec<String> = n.op.inputs().iter().map(|v| format!("%{}", v.index)).collect();
             let (r, c) = n.value.shape();
             let name = if n.name.is_empty() { String::new() } else { format!(" {}", n.name) };
             writeln!(f, "%{i}{name} = {}({}) : {r}×{c}", describe(&n.op), inputs.join(", "))?;

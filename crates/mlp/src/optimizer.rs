@@ -108,36 +108,51 @@ impl<T: RealField + Copy> OptimizerState<T> {
         T: 'a,
     {
         self.t = self.t.saturating_add(1);
-        let real = |v: f64| T::from_f64(v).unwrap_or_else(T::zero);
         for (((theta, g), first), second) in pairs.zip(&mut self.first).zip(&mut self.second) {
-            match self.optimizer {
-                Optimizer::Sgd { learning_rate, momentum, nesterov } => {
-                    let (learning_rate, momentum) = (real(learning_rate), real(momentum));
-                    if momentum == T::zero() {
-                        // Plain gradient descent: no velocity to keep.
-                        theta.iter_mut().zip(g).for_each(|(p, &g)| *p -= learning_rate * g);
-                        continue;
-                    }
-                    for ((p, &g), v) in theta.iter_mut().zip(g).zip(first.iter_mut()) {
-                        *v = momentum * *v - learning_rate * g;
-                        *p += if nesterov { momentum * *v - learning_rate * g } else { *v };
-                    }
+            self.optimizer.update(self.t, theta, g, first, second);
+        }
+    }
+}
+
+impl Optimizer {
+    /// One update of the parameter tensor `theta` from its gradient `g`,
+    /// at step `t` (1 for the first), with this tensor's slots: the
+    /// velocity (SGD with momentum) or the first moment (Adam) in `first`,
+    /// the second moment (Adam) in `second`. Slots the optimizer does not
+    /// use may be empty.
+    pub fn update<T: RealField + Copy>(
+        self,
+        t: i32,
+        theta: &mut [T],
+        g: &[T],
+        first: &mut [T],
+        second: &mut [T],
+    ) {
+        let real = |v: f64| T::from_f64(v).unwrap_or_else(T::zero);
+        match self {
+            Optimizer::Sgd { learning_rate, momentum, nesterov } => {
+                let (learning_rate, momentum) = (real(learning_rate), real(momentum));
+                if momentum == T::zero() {
+                    // Plain gradient descent: no velocity to keep.
+                    theta.iter_mut().zip(g).for_each(|(p, &g)| *p -= learning_rate * g);
+                    return;
                 }
-                Optimizer::Adam { learning_rate, beta_1, beta_2, epsilon } => {
-                    // The bias corrections in f64, then the update in T.
-                    let rate = real(
-                        learning_rate * (1.0 - beta_2.powi(self.t)).sqrt() / (1.0 - beta_1.powi(self.t)),
-                    );
-                    // 1 − β in f64 first: 1 − (β₂ rounded to f32) is off by 1e-5 relative.
-                    let (one_minus_1, one_minus_2) = (real(1.0 - beta_1), real(1.0 - beta_2));
-                    let (beta_1, beta_2, epsilon) = (real(beta_1), real(beta_2), real(epsilon));
-                    for (((p, &g), m), s) in
-                        theta.iter_mut().zip(g).zip(first.iter_mut()).zip(second.iter_mut())
-                    {
-                        *m = beta_1 * *m + one_minus_1 * g;
-                        *s = beta_2 * *s + one_minus_2 * g * g;
-                        *p -= rate * *m / (s.sqrt() + epsilon);
-                    }
+                for ((p, &g), v) in theta.iter_mut().zip(g).zip(first.iter_mut()) {
+                    *v = momentum * *v - learning_rate * g;
+                    *p += if nesterov { momentum * *v - learning_rate * g } else { *v };
+                }
+            }
+            Optimizer::Adam { learning_rate, beta_1, beta_2, epsilon } => {
+                // The bias corrections in f64, then the update in T.
+                let rate = real(learning_rate * (1.0 - beta_2.powi(t)).sqrt() / (1.0 - beta_1.powi(t)));
+                // 1 − β in f64 first: 1 − (β₂ rounded to f32) is off by 1e-5 relative.
+                let (one_minus_1, one_minus_2) = (real(1.0 - beta_1), real(1.0 - beta_2));
+                let (beta_1, beta_2, epsilon) = (real(beta_1), real(beta_2), real(epsilon));
+                for (((p, &g), m), s) in theta.iter_mut().zip(g).zip(first.iter_mut()).zip(second.iter_mut())
+                {
+                    *m = beta_1 * *m + one_minus_1 * g;
+                    *s = beta_2 * *s + one_minus_2 * g * g;
+                    *p -= rate * *m / (s.sqrt() + epsilon);
                 }
             }
         }
