@@ -13,6 +13,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use neurons::datasets::DataDir;
 
+/// The chapter's Keras examples, shared with `crates/keras/examples`.
+#[path = "../../crates/keras/examples/chapter/mod.rs"]
+mod chapter;
+
 /// `book/src`, where figures and outputs go.
 fn book_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
@@ -33,7 +37,7 @@ fn write_text(path: &Path, text: &str) -> anyhow::Result<PathBuf> {
 /// with their class names, 4 rows of 10.
 fn fashion_mnist_samples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let path = book.join("figures/fashion_mnist_samples.png");
-    neurons::keras::chapter::sample_images(&path, &DataDir::from_env())?;
+    chapter::sample_images(&path, &DataDir::from_env())?;
     Ok(vec![path])
 }
 
@@ -41,7 +45,7 @@ fn fashion_mnist_samples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// fashion_mnist`, `… california_regression`): summaries, progress lines
 /// (without times), results, and the learning curves (Figure 10-11).
 fn keras_examples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    use neurons::keras::chapter::{self, RunOptions};
+    use chapter::RunOptions;
     use neurons::keras::{ProgbarLogger, Verbosity};
     let dir = DataDir::from_env();
     let mut progress = ProgbarLogger::recording();
@@ -52,6 +56,9 @@ fn keras_examples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     chapter::learning_curves(&curves, &fashion.history)?;
     let text = format!("{}\n{}\n{}", fashion.summary, progress.lines().join("\n"), fashion.report());
     let fashion_text = write_text(&book.join("outputs/keras_fashion_mnist.txt"), &text)?;
+    let predicted: Vec<String> = fashion.first_predictions.iter().map(|(_, top)| top[0].0.clone()).collect();
+    let first_three = book.join("figures/fashion_mnist_predictions.png");
+    chapter::predicted_test_images(&first_three, &dir, &predicted)?;
 
     let mut progress = ProgbarLogger::recording();
     let options =
@@ -60,7 +67,35 @@ fn keras_examples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let text = format!("{}\n{}\n{}", housing.summary, progress.lines().join("\n"), housing.report());
     let california_text = write_text(&book.join("outputs/keras_california.txt"), &text)?;
     let errors = write_text(&book.join("outputs/keras_errors.txt"), &chapter::error_gallery()?)?;
-    Ok(vec![curves, fashion_text, california_text, errors])
+    Ok(vec![curves, fashion_text, first_three, california_text, errors])
+}
+
+/// The Functional and Subclassing examples (`cargo run --release -p keras
+/// --example wide_and_deep`): each model's summary and test results.
+fn keras_functional(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    use chapter::functional;
+    use neurons::keras::Verbosity;
+    let dir = DataDir::from_env();
+    type Run = fn(&DataDir, u64, usize, Verbosity) -> anyhow::Result<functional::VariantResult>;
+    let variants: [(&str, Run); 4] = [
+        ("wide_deep", functional::wide_deep),
+        ("two_inputs", functional::two_inputs),
+        ("aux_output", functional::aux_output),
+        ("subclassed", functional::subclassed),
+    ];
+    let mut paths = Vec::new();
+    for (name, run) in variants {
+        let result = run(&dir, 42, 20, Verbosity::Silent)?;
+        let mut text = result.summary.clone();
+        text += "
+evaluate on the test set:
+";
+        for (key, value) in &result.evaluate {
+            text += &format!("  {key}: {value:.4}\n");
+        }
+        paths.push(write_text(&book.join(format!("outputs/keras_{name}.txt")), &text)?);
+    }
+    Ok(paths)
 }
 
 /// The truth tables of Figure 10-3's networks (`cargo run -p mcculloch-pitts`).
@@ -122,7 +157,7 @@ fn autodiff_graph(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
 fn main() -> ExitCode {
     let book = book_src();
     type Item = fn(&Path) -> anyhow::Result<Vec<PathBuf>>;
-    let items: [(&str, Item); 8] = [
+    let items: [(&str, Item); 9] = [
         ("Figure 10-3 truth tables", mcculloch_pitts_tables),
         ("perceptron: the chapter's iris example", perceptron_output),
         ("perceptron: iris boundary and XOR (Figure 10-6, left)", perceptron_figures),
@@ -130,7 +165,8 @@ fn main() -> ExitCode {
         ("MLP examples and XOR regions (Figure 10-6, right)", mlp_examples),
         ("autodiff: the computation graph of a small network and its tape", autodiff_graph),
         ("Fashion-MNIST samples (Figure 10-10)", fashion_mnist_samples),
-        ("Keras-like examples: Fashion-MNIST (Figure 10-11) and California housing", keras_examples),
+        ("Keras-like examples: Fashion-MNIST (Figures 10-11, 10-12) and California housing", keras_examples),
+        ("Keras-like Functional and Subclassing examples (Figures 10-13 to 10-15)", keras_functional),
     ];
     let mut failed = 0;
     for (name, make) in items {

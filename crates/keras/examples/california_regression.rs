@@ -9,7 +9,9 @@
 use clap::Parser;
 use datasets::DataDir;
 use keras::Verbosity;
-use keras::chapter::{self, RunOptions};
+mod chapter;
+
+use chapter::RunOptions;
 
 /// Trains the chapter's California housing regression MLP.
 #[derive(Parser)]
@@ -39,7 +41,7 @@ fn main() -> anyhow::Result<()> {
         let json = serde_json::json!({
             "test_rmse": run.test_rmse,
             "test_mse": run.test_mse,
-            "val_rmse": run.history.get("val_root_mean_squared_error").last(),
+            "val_rmse": run.history.get("val_RootMeanSquaredError").last(),
             "seconds_per_epoch": run.seconds_per_epoch,
             "epochs": args.epochs,
             "first_predictions": run.first_predictions,

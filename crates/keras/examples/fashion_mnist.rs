@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use datasets::DataDir;
 use keras::Verbosity;
-use keras::chapter::{self, RunOptions};
+mod chapter;
+
+use chapter::RunOptions;
 
 /// Trains the chapter's Fashion-MNIST classifier.
 #[derive(Parser)]

@@ -10,7 +10,7 @@
 //! /// Stops training as soon as the validation accuracy reaches a target.
 //! struct StopAt(f64);
 //! impl Callback for StopAt {
-//!     fn on_epoch_end(&mut self, _epoch: usize, logs: &Logs) -> Control {
+//!     fn on_epoch_end(&mut self, _epoch: usize, logs: &Logs, _model: &mut keras::Model) -> Control {
 //!         match logs.get("val_accuracy") {
 //!             Some(acc) if acc >= self.0 => Control::Stop,
 //!             _ => Control::Continue,
@@ -26,6 +26,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+
+use crate::model::Model;
 
 /// Named values (loss and metrics), in the order they were added.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -125,21 +127,27 @@ pub enum Control {
 }
 
 /// Called by `fit` as training goes. Every method has a default that does
-/// nothing, so a callback implements only what it needs.
+/// nothing, so a callback implements only what it needs. Each gets the
+/// model, to read or change its weights (`model.get_weights()`,
+/// `model.set_weights(…)`) as Keras's `self.model`; returning
+/// [`Control::Stop`] from a batch or an epoch ends training there (Keras's
+/// `model.stop_training = True`).
 #[allow(unused_variables)]
 pub trait Callback {
     /// Before the first epoch.
-    fn on_train_begin(&mut self, params: &BTreeMap<String, usize>) {}
+    fn on_train_begin(&mut self, params: &BTreeMap<String, usize>, model: &mut Model) {}
     /// Before each epoch (0-based).
-    fn on_epoch_begin(&mut self, epoch: usize) {}
+    fn on_epoch_begin(&mut self, epoch: usize, model: &mut Model) {}
     /// After each batch, with the running loss and metrics of the epoch.
-    fn on_train_batch_end(&mut self, batch: usize, logs: &Logs) {}
+    fn on_train_batch_end(&mut self, batch: usize, logs: &Logs, model: &mut Model) -> Control {
+        Control::Continue
+    }
     /// After each epoch, with its loss and metrics (and the validation ones).
-    fn on_epoch_end(&mut self, epoch: usize, logs: &Logs) -> Control {
+    fn on_epoch_end(&mut self, epoch: usize, logs: &Logs, model: &mut Model) -> Control {
         Control::Continue
     }
     /// After the last epoch.
-    fn on_train_end(&mut self, logs: &Logs) {}
+    fn on_train_end(&mut self, logs: &Logs, model: &mut Model) {}
 }
 
 /// How much `fit` prints.
@@ -236,12 +244,12 @@ impl ProgbarLogger {
 }
 
 impl Callback for ProgbarLogger {
-    fn on_train_begin(&mut self, params: &BTreeMap<String, usize>) {
+    fn on_train_begin(&mut self, params: &BTreeMap<String, usize>, _: &mut Model) {
         self.epochs = params.get("epochs").copied().unwrap_or(0);
         self.steps = params.get("steps").copied().unwrap_or(0);
     }
 
-    fn on_epoch_begin(&mut self, epoch: usize) {
+    fn on_epoch_begin(&mut self, epoch: usize, _: &mut Model) {
         if self.verbosity == Verbosity::Silent {
             return;
         }
@@ -261,7 +269,7 @@ impl Callback for ProgbarLogger {
         }
     }
 
-    fn on_train_batch_end(&mut self, batch: usize, logs: &Logs) {
+    fn on_train_batch_end(&mut self, batch: usize, logs: &Logs, _: &mut Model) -> Control {
         if let Some(bar) = &self.bar {
             // Formatting the logs costs more than a batch: a few times a second is enough.
             if self.last_draw.elapsed() >= Duration::from_millis(100) || batch + 1 == self.steps {
@@ -271,9 +279,10 @@ impl Callback for ProgbarLogger {
                 self.last_draw = Instant::now();
             }
         }
+        Control::Continue
     }
 
-    fn on_epoch_end(&mut self, _epoch: usize, logs: &Logs) -> Control {
+    fn on_epoch_end(&mut self, _epoch: usize, logs: &Logs, _: &mut Model) -> Control {
         if self.verbosity != Verbosity::Silent {
             if let Some(bar) = self.bar.take() {
                 bar.finish_and_clear();

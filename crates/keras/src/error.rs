@@ -61,12 +61,25 @@ pub enum KerasError {
     /// An argument out of its range (epochs, batch size, split, …).
     #[error("{0}")]
     Argument(String),
-    /// A dataset that could not be loaded.
-    #[error(transparent)]
-    Data(#[from] datasets::Error),
-    /// A figure that could not be drawn.
-    #[error(transparent)]
-    Plot(#[from] plotting::PlotError),
+    /// A model whose graph does not hold together: an output that its
+    /// inputs do not reach, an input that no output uses, a layer name
+    /// used twice.
+    #[error("model \"{model}\": {detail}")]
+    Graph {
+        /// The model.
+        model: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// Data given for a model's inputs or outputs that do not match them
+    /// (how many, or which names).
+    #[error("model \"{model}\": {detail}")]
+    Structure {
+        /// The model.
+        model: String,
+        /// What was expected and what was given.
+        detail: String,
+    },
     /// An error of the autodiff tape.
     #[error(transparent)]
     Tape(#[from] autodiff::TapeError),

@@ -23,6 +23,7 @@ use std::str::FromStr;
 use nalgebra::DMatrix;
 use rand::Rng;
 
+use crate::arg::Named;
 use crate::error::KerasError;
 
 /// How to fill a `fan_in × fan_out` weight matrix.
@@ -62,14 +63,13 @@ pub enum Initializer {
     LecunNormal,
 }
 
-const NAMES: &str = "zeros, ones, random_uniform, random_normal, glorot_uniform, glorot_normal, \
-                     he_uniform, he_normal, lecun_uniform, lecun_normal";
+impl Named for Initializer {
+    const KIND: &'static str = "initializer";
+    const NAMES: &'static str = "zeros, ones, random_uniform, random_normal, glorot_uniform, glorot_normal, \
+                                 he_uniform, he_normal, lecun_uniform, lecun_normal";
 
-impl FromStr for Initializer {
-    type Err = KerasError;
-
-    fn from_str(name: &str) -> Result<Initializer, KerasError> {
-        Ok(match name {
+    fn from_name(name: &str) -> Option<Initializer> {
+        Some(match name {
             "zeros" => Initializer::Zeros,
             "ones" => Initializer::Ones,
             "random_uniform" => Initializer::RandomUniform { min: -0.05, max: 0.05 },
@@ -80,14 +80,42 @@ impl FromStr for Initializer {
             "he_normal" => Initializer::HeNormal,
             "lecun_uniform" => Initializer::LecunUniform,
             "lecun_normal" => Initializer::LecunNormal,
-            _ => {
-                return Err(KerasError::UnknownName {
-                    kind: "initializer",
-                    name: name.to_string(),
-                    known: NAMES.to_string(),
-                });
-            }
+            _ => return None,
         })
+    }
+}
+
+impl FromStr for Initializer {
+    type Err = KerasError;
+
+    fn from_str(name: &str) -> Result<Initializer, KerasError> {
+        Initializer::parse_name(name)
+    }
+}
+
+impl Initializer {
+    /// Keras's name for it (`glorot_uniform`), with its arguments for the
+    /// parametrized ones.
+    pub fn config(self) -> serde_json::Value {
+        use serde_json::json;
+        let (class, config) = match self {
+            Initializer::Zeros => ("Zeros", json!({})),
+            Initializer::Ones => ("Ones", json!({})),
+            Initializer::Constant(v) => ("Constant", json!({ "value": v })),
+            Initializer::RandomUniform { min, max } => {
+                ("RandomUniform", json!({ "minval": min, "maxval": max, "seed": null }))
+            }
+            Initializer::RandomNormal { mean, stddev } => {
+                ("RandomNormal", json!({ "mean": mean, "stddev": stddev, "seed": null }))
+            }
+            Initializer::GlorotUniform => ("GlorotUniform", json!({ "seed": null })),
+            Initializer::GlorotNormal => ("GlorotNormal", json!({ "seed": null })),
+            Initializer::HeUniform => ("HeUniform", json!({ "seed": null })),
+            Initializer::HeNormal => ("HeNormal", json!({ "seed": null })),
+            Initializer::LecunUniform => ("LecunUniform", json!({ "seed": null })),
+            Initializer::LecunNormal => ("LecunNormal", json!({ "seed": null })),
+        };
+        json!({ "module": "keras.initializers", "class_name": class, "config": config, "registered_name": null })
     }
 }
 

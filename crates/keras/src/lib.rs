@@ -28,9 +28,12 @@
 //! # Ok::<(), keras::KerasError>(())
 //! ```
 
+mod arg;
 pub mod callbacks;
-pub mod chapter;
+mod compile;
+mod data;
 mod error;
+mod graph;
 pub mod initializers;
 pub mod layers;
 pub mod losses;
@@ -38,13 +41,22 @@ pub mod metrics;
 mod model;
 pub mod optimizers;
 mod session;
+pub mod subclass;
+mod summary;
 mod tensor;
 pub mod training;
+mod variable;
 
-pub use callbacks::{Callback, History, Logs, ProgbarLogger, Verbosity};
+pub use arg::{Arg, Named};
+pub use callbacks::{Callback, Control, History, Logs, ProgbarLogger, Verbosity};
+pub use compile::{CompileOptions, Metrics, PerOutput};
+pub use data::{Inputs, Targets, Validation};
 pub use error::{KerasError, Result};
+pub use graph::{GraphInput, KerasTensor};
 pub use metrics::MetricArg;
-pub use model::{LayerRef, Model, Sequential};
+pub use model::{LayerRef, Model, Sequential, Tensors};
 pub use session::{clear_session, set_random_seed};
+pub use subclass::Subclass;
 pub use tensor::{Labels, Tensor, argmax, to_categorical};
 pub use training::FitOptions;
+pub use variable::{Variable, WeightId};

@@ -13,6 +13,7 @@
 
 use std::str::FromStr;
 
+use crate::arg::Named;
 use crate::error::KerasError;
 
 /// A loss function.
@@ -35,28 +36,29 @@ pub enum Loss {
     },
 }
 
-const NAMES: &str = "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy, \
-                     mse (mean_squared_error), mae (mean_absolute_error), huber";
+impl Named for Loss {
+    const KIND: &'static str = "loss";
+    const NAMES: &'static str = "sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy, \
+                                 mse (mean_squared_error), mae (mean_absolute_error), huber";
 
-impl FromStr for Loss {
-    type Err = KerasError;
-
-    fn from_str(name: &str) -> Result<Loss, KerasError> {
-        Ok(match name {
+    fn from_name(name: &str) -> Option<Loss> {
+        Some(match name {
             "sparse_categorical_crossentropy" => Loss::SparseCategoricalCrossentropy,
             "categorical_crossentropy" => Loss::CategoricalCrossentropy,
             "binary_crossentropy" => Loss::BinaryCrossentropy,
             "mse" | "mean_squared_error" => Loss::MeanSquaredError,
             "mae" | "mean_absolute_error" => Loss::MeanAbsoluteError,
             "huber" | "huber_loss" => Loss::Huber { delta: 1.0 },
-            _ => {
-                return Err(KerasError::UnknownName {
-                    kind: "loss",
-                    name: name.to_string(),
-                    known: NAMES.to_string(),
-                });
-            }
+            _ => return None,
         })
+    }
+}
+
+impl FromStr for Loss {
+    type Err = KerasError;
+
+    fn from_str(name: &str) -> Result<Loss, KerasError> {
+        Loss::parse_name(name)
     }
 }
 
@@ -97,35 +99,5 @@ impl Loss {
             self,
             Loss::SparseCategoricalCrossentropy | Loss::CategoricalCrossentropy | Loss::BinaryCrossentropy
         )
-    }
-}
-
-/// A loss given to `compile`: its name or its value.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LossArg {
-    /// A Keras name.
-    Name(String),
-    /// The loss itself.
-    Value(Loss),
-}
-
-impl From<&str> for LossArg {
-    fn from(name: &str) -> LossArg {
-        LossArg::Name(name.to_string())
-    }
-}
-
-impl From<Loss> for LossArg {
-    fn from(loss: Loss) -> LossArg {
-        LossArg::Value(loss)
-    }
-}
-
-impl LossArg {
-    pub(crate) fn resolve(&self) -> Result<Loss, KerasError> {
-        match self {
-            LossArg::Name(n) => n.parse(),
-            LossArg::Value(l) => Ok(*l),
-        }
     }
 }

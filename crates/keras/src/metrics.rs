@@ -19,6 +19,9 @@ use std::str::FromStr;
 
 use nalgebra::DMatrix;
 
+use crate::tensor::argmax_row;
+
+use crate::arg::{Arg, Named};
 use crate::error::KerasError;
 use crate::losses::Loss;
 
@@ -41,14 +44,13 @@ pub enum Metric {
     MeanSquaredError,
 }
 
-const NAMES: &str = "accuracy, sparse_categorical_accuracy, categorical_accuracy, binary_accuracy, \
-                     RootMeanSquaredError (rmse), mae (mean_absolute_error), mse (mean_squared_error)";
+impl Named for Metric {
+    const KIND: &'static str = "metric";
+    const NAMES: &'static str = "accuracy, sparse_categorical_accuracy, categorical_accuracy, binary_accuracy, \
+                                 RootMeanSquaredError (rmse), mae (mean_absolute_error), mse (mean_squared_error)";
 
-impl FromStr for Metric {
-    type Err = KerasError;
-
-    fn from_str(name: &str) -> Result<Metric, KerasError> {
-        Ok(match name {
+    fn from_name(name: &str) -> Option<Metric> {
+        Some(match name {
             "accuracy" | "acc" => Metric::Accuracy,
             "sparse_categorical_accuracy" | "SparseCategoricalAccuracy" => Metric::SparseCategoricalAccuracy,
             "categorical_accuracy" | "CategoricalAccuracy" => Metric::CategoricalAccuracy,
@@ -56,14 +58,16 @@ impl FromStr for Metric {
             "RootMeanSquaredError" | "root_mean_squared_error" | "rmse" => Metric::RootMeanSquaredError,
             "mae" | "mean_absolute_error" | "MeanAbsoluteError" => Metric::MeanAbsoluteError,
             "mse" | "mean_squared_error" | "MeanSquaredError" => Metric::MeanSquaredError,
-            _ => {
-                return Err(KerasError::UnknownName {
-                    kind: "metric",
-                    name: name.to_string(),
-                    known: NAMES.to_string(),
-                });
-            }
+            _ => return None,
         })
+    }
+}
+
+impl FromStr for Metric {
+    type Err = KerasError;
+
+    fn from_str(name: &str) -> Result<Metric, KerasError> {
+        Metric::parse_name(name)
     }
 }
 
@@ -105,40 +109,20 @@ impl Metric {
 }
 
 /// A metric given to `compile`: its name or its value.
-#[derive(Clone, Debug, PartialEq)]
-pub enum MetricArg {
-    /// A Keras name (`"accuracy"`, `"RootMeanSquaredError"`).
-    Name(String),
-    /// The metric itself.
-    Value(Metric),
-}
+pub type MetricArg = Arg<Metric>;
 
-impl From<&str> for MetricArg {
-    fn from(name: &str) -> MetricArg {
-        MetricArg::Name(name.to_string())
-    }
-}
-
-impl From<Metric> for MetricArg {
-    fn from(m: Metric) -> MetricArg {
-        MetricArg::Value(m)
-    }
-}
-
-impl MetricArg {
-    /// The metric and the key it is reported under (`"accuracy"` keeps
-    /// its name whatever accuracy it becomes, as in Keras).
-    pub(crate) fn resolve(&self, loss: Loss) -> Result<(String, Metric), KerasError> {
+impl Arg<Metric> {
+    /// The metric and the key it is reported under, as Keras 3 reports
+    /// it: a metric given by name keeps the name as given (`"accuracy"`
+    /// stays `accuracy` whatever accuracy it becomes,
+    /// `"RootMeanSquaredError"` stays `RootMeanSquaredError`); a metric
+    /// given as a value is reported under its snake_case name
+    /// (`root_mean_squared_error`). A model with several outputs puts the
+    /// output's name before it (`aux_output_RootMeanSquaredError`).
+    pub(crate) fn resolve_for(&self, loss: Loss) -> Result<(String, Metric), KerasError> {
         let (metric, key) = match self {
-            MetricArg::Name(n) => {
-                let metric: Metric = n.parse()?;
-                let key = match n.as_str() {
-                    "accuracy" | "acc" | "mae" | "mse" | "rmse" => n.clone(),
-                    _ => metric.key().to_string(),
-                };
-                (metric, key)
-            }
-            MetricArg::Value(m) => (*m, m.key().to_string()),
+            Arg::Name(n) => (Metric::parse_name(n)?, n.clone()),
+            Arg::Value(m) => (*m, m.key().to_string()),
         };
         Ok((key, metric.for_loss(loss)?))
     }
@@ -168,10 +152,6 @@ pub struct MetricState {
     metric: Metric,
     total: f64,
     count: f64,
-}
-
-fn argmax_row(m: &DMatrix<f32>, r: usize) -> usize {
-    (1..m.ncols()).fold(0, |best, c| if m[(r, c)] > m[(r, best)] { c } else { best })
 }
 
 impl MetricState {

@@ -1,12 +1,20 @@
-//! Models: layers wired together, their weights on one autodiff tape.
+//! Models: layers wired into a graph, and their weights.
 //!
-//! [`Sequential`] chains layers, each feeding the next, as in the chapter.
-//! A [`Model`] is built once the shape of its input is known (from an
-//! [`Input`](crate::layers::Input), from [`Model::build`], or from the
-//! first data it sees): each layer then checks what it receives and creates
-//! its weights. `summary`, `get_layer`, `get_weights` / `set_weights`
-//! inspect and change it; `compile`, `fit`, `evaluate` and `predict`
-//! (in [`crate::training`]) train and use it.
+//! A [`Model`] is one of three kinds, built the three ways the chapter
+//! shows:
+//!
+//! - [`Sequential`]: a chain, each layer feeding the next; built once the
+//!   shape of its input is known (from an [`Input`](crate::layers::Input),
+//!   from [`Model::build`], or from the first data it is trained on);
+//! - [`Model::functional`]: any graph of layer calls, from symbolic inputs
+//!   to outputs (the Functional API), built at once;
+//! - [`Model::subclassed`]: a [`Subclass`](crate::Subclass) whose `call` is
+//!   plain Rust (the Subclassing API), built from the first data.
+//!
+//! All three share the same machinery: the layers own their weights, a
+//! step binds every weight to the tape, records the graph's calls and
+//! gives the weights back; `summary`, `get_layer`, `get_weights` /
+//! `set_weights` inspect and change them.
 //!
 //! ```
 //! use keras::layers::{Dense, Flatten, Input};
@@ -27,37 +35,51 @@
 //! # Ok::<(), keras::KerasError>(())
 //! ```
 
-use std::fmt::Write;
-
 use autodiff::{Tape, Var};
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use serde_json::json;
 
+use crate::compile::Compiled;
+use crate::data::Scratch;
 use crate::error::{KerasError, Result};
-use crate::layers::{BuildContext, CallOptions, Layer, Weight};
+use crate::graph::{self, Graph, GraphInput, KerasTensor};
+use crate::layers::{Bindings, BuildContext, CallContext, Layer, LayerId, Shape};
 use crate::session::{next_seed, unique_name};
-use crate::tensor::{Tensor, shape_string};
-use crate::training::{Batch, Compiled};
+use crate::subclass::{self, Subclass};
+use crate::tensor::shape_string;
+use crate::variable::Variable;
 
-/// A model: its layers, their weights on a tape, and (once compiled) how it
-/// trains.
-#[derive(Debug)]
+/// Which of the three APIs made the model.
+#[derive(Clone, Debug)]
+pub(crate) enum Kind {
+    /// A chain; `input` names the declared input, if any.
+    Sequential { input: Option<GraphInput> },
+    /// A graph from symbolic tensors.
+    Functional,
+    /// A `call` written in Rust.
+    Subclassed(Box<dyn Subclass>),
+}
+
+/// A model: its layers, their graph, and (once compiled) how it trains.
+#[derive(Clone, Debug)]
 pub struct Model {
     pub(crate) name: String,
+    pub(crate) id: LayerId,
+    pub(crate) kind: Kind,
+    /// The layers in Keras's order (empty for a subclassed model, whose
+    /// layers are its fields).
     pub(crate) layers: Vec<Box<dyn Layer>>,
-    /// The name of the declared input, for error messages.
-    input_name: Option<String>,
-    /// The shape of one input sample, once known.
-    pub(crate) input_shape: Option<Vec<usize>>,
-    /// The shape of one output sample of each layer, once built.
-    pub(crate) output_shapes: Vec<Vec<usize>>,
-    pub(crate) built: bool,
-    pub(crate) tape: Tape<f32>,
+    /// The graph, once built.
+    pub(crate) graph: Option<Graph>,
     pub(crate) rng: ChaCha8Rng,
     pub(crate) compiled: Option<Compiled>,
-    /// Buffers reused by `train_on_batch`.
-    pub(crate) scratch: Batch,
+    /// Buffers reused by training steps.
+    pub(crate) scratch: Scratch,
+    /// A subclassed model's layers and the output shape each produced
+    /// when the model was built (for its summary).
+    pub(crate) subclass_shapes: Vec<(String, Shape)>,
 }
 
 /// Keras's `Sequential`: a model whose layers form a chain. It builds a
@@ -79,25 +101,13 @@ impl Sequential {
 
     /// A model with no layers yet, to fill with [`Model::add`].
     pub fn empty() -> Model {
-        Model {
-            name: unique_name("sequential"),
-            layers: Vec::new(),
-            input_name: None,
-            input_shape: None,
-            output_shapes: Vec::new(),
-            built: false,
-            tape: Tape::new(),
-            rng: ChaCha8Rng::seed_from_u64(next_seed()),
-            compiled: None,
-            scratch: Batch::default(),
-        }
+        Model::with_kind(unique_name("sequential"), Kind::Sequential { input: None })
     }
 }
 
 /// A layer of a model with read access to its weights.
 pub struct LayerRef<'a> {
     layer: &'a dyn Layer,
-    tape: &'a Tape<f32>,
 }
 
 impl LayerRef<'_> {
@@ -118,27 +128,23 @@ impl LayerRef<'_> {
 
     /// Its weights' paths (`dense/kernel`, `dense/bias`).
     pub fn weight_paths(&self) -> Vec<&str> {
-        self.layer.weights().iter().map(|w| w.path.as_str()).collect()
+        self.layer.weights().into_iter().map(|w| w.path.as_str()).collect()
     }
 
     /// Copies of its weights, in order (kernel, then bias).
     pub fn get_weights(&self) -> Vec<DMatrix<f32>> {
-        self.layer.weights().iter().map(|w| self.tape.value(w.var).clone()).collect()
+        self.layer.weights().into_iter().map(|w| w.value.clone()).collect()
     }
 
     /// Number of weights (scalars).
     pub fn count_params(&self) -> usize {
-        self.layer.weights().iter().map(|w| self.tape.value(w.var).len()).sum()
+        self.layer.weights().iter().map(|w| w.len()).sum()
     }
 }
 
-/// Checks `values` against the shapes of `weights` and writes them.
-fn write_weights(
-    tape: &mut Tape<f32>,
-    owner: &str,
-    weights: &[&Weight],
-    values: &[DMatrix<f32>],
-) -> Result<()> {
+/// Checks `values` against the shapes of `weights`: one array per weight,
+/// each of the weight's shape.
+fn check_weights(owner: &str, weights: &[&Variable], values: &[DMatrix<f32>]) -> Result<()> {
     if weights.len() != values.len() {
         return Err(KerasError::Weights {
             layer: owner.to_string(),
@@ -146,340 +152,600 @@ fn write_weights(
         });
     }
     for (w, v) in weights.iter().zip(values) {
-        let expected = tape.value(w.var).shape();
-        if v.shape() != expected {
+        if v.shape() != w.value.shape() {
+            let (r, c) = w.value.shape();
             return Err(KerasError::Weights {
                 layer: owner.to_string(),
                 detail: format!(
-                    "{} has shape {}×{} but the value given is {}×{}",
+                    "{} has shape {r}×{c} but the value given is {}×{}",
                     w.path,
-                    expected.0,
-                    expected.1,
                     v.nrows(),
                     v.ncols()
                 ),
             });
         }
     }
-    for (w, v) in weights.iter().zip(values) {
-        tape.value_mut(w.var).copy_from(v);
-    }
     Ok(())
 }
 
+/// Writes `values` into the weights `layers` visit, in order (checked
+/// beforehand by [`check_weights`]).
+fn write_weights<'a>(layers: impl IntoIterator<Item = &'a mut dyn Layer>, values: &[DMatrix<f32>]) {
+    let mut next = values.iter();
+    for layer in layers {
+        layer.visit_weights_mut(&mut |w| {
+            if let Some(v) = next.next() {
+                w.value.copy_from(v);
+            }
+        });
+    }
+}
+
+/// Reused vectors for recording a graph's calls.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RunBuffers {
+    pub values: Vec<Var>,
+    pub args: Vec<Var>,
+    pub outs: Vec<Var>,
+}
+
 impl Model {
+    pub(crate) fn with_kind(name: String, kind: Kind) -> Model {
+        Model {
+            name,
+            id: LayerId::new(),
+            kind,
+            layers: Vec::new(),
+            graph: None,
+            rng: ChaCha8Rng::seed_from_u64(next_seed()),
+            compiled: None,
+            scratch: Scratch::default(),
+            subclass_shapes: Vec::new(),
+        }
+    }
+
+    /// A Functional model (`keras.Model(inputs=…, outputs=…)`): one input
+    /// or a list, one output or a list, or outputs named by a map
+    /// (`[("output", out), ("aux_output", aux)]`). The layers are built at
+    /// once, in Keras's order.
+    pub fn functional(inputs: impl Into<Tensors>, outputs: impl Into<Tensors>) -> Result<Model> {
+        Model::functional_named(&unique_name("functional"), inputs, outputs)
+    }
+
+    /// [`Model::functional`] with a name for the model.
+    pub fn functional_named(
+        name: &str,
+        inputs: impl Into<Tensors>,
+        outputs: impl Into<Tensors>,
+    ) -> Result<Model> {
+        let (inputs, _) = inputs.into().split();
+        let (outputs, names) = outputs.into().split();
+        let built = graph::functional(name, &inputs, &outputs, names)?;
+        let mut model = Model::with_kind(name.to_string(), Kind::Functional);
+        model.layers = built.layers;
+        let graph = built.graph;
+        model.build_graph_layers(&graph)?;
+        model.graph = Some(graph);
+        Ok(model)
+    }
+
+    /// A model whose forward pass is `model.call` (the Subclassing API).
+    /// It is built from the first data it sees, or by [`Model::build_inputs`].
+    pub fn subclassed(name: &str, model: impl Subclass + 'static) -> Model {
+        Model::with_kind(name.to_string(), Kind::Subclassed(Box::new(model)))
+    }
+
+    /// Builds each layer of a functional graph on the shapes it reads, in
+    /// running order (a shared layer is built by its first call).
+    fn build_graph_layers(&mut self, graph: &Graph) -> Result<()> {
+        let mut ctx = BuildContext { rng: &mut self.rng };
+        for node in &graph.nodes {
+            let shapes: Vec<Shape> = node.inputs.iter().map(|&s| graph.slot_shapes[s].clone()).collect();
+            self.layers[node.layer].build(&shapes, &mut ctx)?;
+        }
+        Ok(())
+    }
+
     /// The model's name (`sequential`).
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// Appends a layer; if the model is built, the layer is built at once.
+    /// Keras's class of the model: `Sequential`, `Functional`, or the
+    /// subclass's name.
+    pub fn class_name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Sequential { .. } => "Sequential",
+            Kind::Functional => "Functional",
+            Kind::Subclassed(sub) => sub.class_name(),
+        }
+    }
+
+    /// Appends a layer to a Sequential model; if the model is built, the
+    /// layer is built at once.
     pub fn add(&mut self, layer: impl Into<Box<dyn Layer>>) -> Result<()> {
-        let mut layer = layer.into();
+        let layer = layer.into();
+        layer.check()?;
+        let Kind::Sequential { input } = &mut self.kind else {
+            return Err(KerasError::Argument(format!(
+                "model \"{}\" is {}: only Sequential models take add()",
+                self.name,
+                self.class_name()
+            )));
+        };
         if let Some(shape) = layer.declared_input() {
-            if !self.layers.is_empty() || self.input_shape.is_some() {
+            if !self.layers.is_empty() || input.is_some() {
                 return Err(KerasError::Argument(format!(
                     "{}: an Input can only be the first layer of a Sequential model",
                     layer.name()
                 )));
             }
-            self.input_shape = Some(shape.to_vec());
-            self.input_name = Some(layer.name().to_string());
-            return self.build_all();
+            *input = Some(GraphInput { name: layer.name().to_string(), shape: shape.to_vec() });
+            let shape = shape.to_vec();
+            return self.build(&shape);
         }
         if self.layers.iter().any(|l| l.name() == layer.name()) {
-            return Err(KerasError::Argument(format!(
-                "model \"{}\" already has a layer named \"{}\": the layers of a model need unique names",
-                self.name,
-                layer.name()
-            )));
+            return Err(KerasError::Graph {
+                model: self.name.clone(),
+                detail: format!(
+                    "it already has a layer named \"{}\": the layers of a model need unique names",
+                    layer.name()
+                ),
+            });
         }
-        if self.built {
-            let input =
-                self.output_shapes.last().cloned().or_else(|| self.input_shape.clone()).unwrap_or_default();
-            self.tape.reset();
-            let mut ctx = BuildContext { tape: &mut self.tape, rng: &mut self.rng };
-            let output = layer.build(&input, &mut ctx)?;
-            self.output_shapes.push(output);
-            self.layers.push(layer);
-            // New weights: the optimizer starts again (the loss and metrics stay).
-            self.reset_optimizer();
-            return Ok(());
-        }
+        let built_for = self.graph.as_ref().map(|g| g.inputs[0].shape.clone());
         self.layers.push(layer);
+        if let Some(shape) = built_for {
+            self.graph = None;
+            if let Err(e) = self.build(&shape) {
+                self.layers.pop();
+                self.build(&shape)?;
+                return Err(e);
+            }
+            // New weights: the optimizer starts again (the loss and metrics stay).
+            if let Some(c) = &mut self.compiled {
+                c.reset_optimizer();
+            }
+        }
         Ok(())
     }
 
     /// Builds the model for samples of this shape (`model.build((None, 8))`
     /// in Keras, here without the batch dimension).
     pub fn build(&mut self, input_shape: &[usize]) -> Result<()> {
-        if let Some(declared) = &self.input_shape {
-            if declared != input_shape {
-                return Err(self.input_error(input_shape));
-            }
-            if self.built {
-                return Ok(());
-            }
-        }
-        self.input_shape = Some(input_shape.to_vec());
-        let result = self.build_all();
-        if result.is_err() && self.input_name.is_none() {
-            self.input_shape = None;
-        }
-        result
+        self.build_inputs(&[input_shape])
     }
 
-    /// Builds every layer on a fresh tape; on failure nothing changes.
-    fn build_all(&mut self) -> Result<()> {
-        let Some(input) = self.input_shape.clone() else { return Ok(()) };
-        let mut tape = Tape::new();
-        let mut rng = self.rng.clone();
-        let mut shapes = Vec::with_capacity(self.layers.len());
-        let mut shape = input;
-        for layer in &mut self.layers {
-            let mut ctx = BuildContext { tape: &mut tape, rng: &mut rng };
-            shape = layer.build(&shape, &mut ctx)?;
-            shapes.push(shape.clone());
+    /// Builds a model with several inputs for samples of these shapes.
+    pub fn build_inputs(&mut self, shapes: &[&[usize]]) -> Result<()> {
+        let shapes: Vec<Shape> = shapes.iter().map(|s| s.to_vec()).collect();
+        if let Some(graph) = &self.graph {
+            let built: Vec<Shape> = graph.inputs.iter().map(|i| i.shape.clone()).collect();
+            return if built == shapes { Ok(()) } else { Err(self.input_error(&shapes)) };
         }
-        self.tape = tape;
-        self.rng = rng;
-        self.output_shapes = shapes;
-        self.built = true;
+        match &self.kind {
+            Kind::Sequential { input } => {
+                let input = match input {
+                    Some(declared) if [declared.shape.clone()] != shapes[..] => {
+                        return Err(self.input_error(&shapes));
+                    }
+                    Some(declared) => declared.clone(),
+                    None if shapes.len() != 1 => return Err(self.input_error(&shapes)),
+                    None => GraphInput { name: format!("{}_input", self.name), shape: shapes[0].clone() },
+                };
+                // Build copies, so that a failure changes nothing.
+                let mut layers = self.layers.clone();
+                let mut rng = self.rng.clone();
+                let mut ctx = BuildContext { rng: &mut rng };
+                let mut shape = input.shape.clone();
+                let mut out_shapes = Vec::with_capacity(layers.len());
+                for layer in &mut layers {
+                    let mut out = layer.build(&[shape], &mut ctx)?;
+                    if out.len() != 1 {
+                        return Err(KerasError::Graph {
+                            model: self.name.clone(),
+                            detail: format!(
+                                "layer \"{}\" has {} outputs; a Sequential model chains layers with one",
+                                layer.name(),
+                                out.len()
+                            ),
+                        });
+                    }
+                    shape = out.remove(0);
+                    out_shapes.push(shape.clone());
+                }
+                self.graph = Some(Graph::chain(input, &layers, out_shapes));
+                self.layers = layers;
+                self.rng = rng;
+            }
+            Kind::Functional => unreachable!("a functional model is built when it is made"),
+            Kind::Subclassed(_) => {
+                let mut model = self.clone();
+                let graph = subclass::build(&mut model, &shapes)?;
+                model.graph = Some(graph);
+                *self = model;
+            }
+        }
+        if let Some(c) = &mut self.compiled {
+            c.reset_optimizer();
+        }
         Ok(())
     }
 
-    pub(crate) fn input_error(&self, got: &[usize]) -> KerasError {
-        let expected = self.input_shape.as_deref().unwrap_or(&[]);
-        KerasError::Shape {
-            layer: self.input_name.clone().unwrap_or_else(|| format!("{} input", self.name)),
-            detail: format!(
-                "the model expects samples of shape {}, got {}",
-                shape_string(None, expected),
-                shape_string(None, got)
-            ),
+    pub(crate) fn input_error(&self, got: &[Shape]) -> KerasError {
+        let got: Vec<String> = got.iter().map(|s| shape_string(None, s)).collect();
+        match self.graph.as_ref().map(|g| &g.inputs[..]) {
+            Some([one]) => KerasError::Shape {
+                layer: one.name.clone(),
+                detail: format!(
+                    "the model expects samples of shape {}, got {}",
+                    shape_string(None, &one.shape),
+                    got.join(", ")
+                ),
+            },
+            Some(inputs) => KerasError::Structure {
+                model: self.name.clone(),
+                detail: format!(
+                    "expects inputs of shapes {}, got {}",
+                    inputs
+                        .iter()
+                        .map(|i| format!("{} {}", i.name, shape_string(None, &i.shape)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    got.join(", ")
+                ),
+            },
+            None => KerasError::Structure {
+                model: self.name.clone(),
+                detail: format!("cannot be built for inputs of shapes {}", got.join(", ")),
+            },
         }
-    }
-
-    /// Builds the model from data if needed, and checks the data's shape.
-    pub(crate) fn ensure_built(&mut self, x: &Tensor) -> Result<()> {
-        if !self.built {
-            self.build(x.sample_shape())?;
-        }
-        if self.input_shape.as_deref() != Some(x.sample_shape()) {
-            return Err(self.input_error(x.sample_shape()));
-        }
-        Ok(())
     }
 
     /// An error unless the model is built.
-    pub(crate) fn require_built(&self) -> Result<()> {
-        if self.built { Ok(()) } else { Err(KerasError::NotBuilt(self.name.clone())) }
+    pub(crate) fn require_built(&self) -> Result<&Graph> {
+        self.graph.as_ref().ok_or_else(|| KerasError::NotBuilt(self.name.clone()))
     }
 
-    /// Whether the model knows its input shape and has its weights.
+    /// Whether the model knows its input shapes and has its weights.
     pub fn is_built(&self) -> bool {
-        self.built
+        self.graph.is_some()
     }
 
-    /// The shape of one input sample, once known.
+    /// The shape of one sample of the first input, once known.
     pub fn input_shape(&self) -> Option<&[usize]> {
-        self.input_shape.as_deref()
-    }
-
-    /// The shape of one output sample, once built.
-    pub fn output_shape(&self) -> Option<&[usize]> {
-        if self.built {
-            self.output_shapes.last().map(Vec::as_slice).or(self.input_shape.as_deref())
-        } else {
-            None
+        match (&self.graph, &self.kind) {
+            (Some(g), _) => g.inputs.first().map(|i| i.shape.as_slice()),
+            (None, Kind::Sequential { input: Some(i) }) => Some(&i.shape),
+            _ => None,
         }
     }
 
-    /// The layers, in order (the `Input` is not one, as in Keras).
+    /// The shape of one sample of the first output, once built.
+    pub fn output_shape(&self) -> Option<&[usize]> {
+        self.graph.as_ref().and_then(|g| g.outputs.first().map(|&s| g.slot_shapes[s].as_slice()))
+    }
+
+    /// The model's inputs (names and shapes), once built.
+    pub fn inputs(&self) -> &[GraphInput] {
+        self.graph.as_ref().map_or(&[], |g| &g.inputs)
+    }
+
+    /// The names of the outputs (`model.output_names`): the names of the
+    /// layers that make them, or the names given in a map.
+    pub fn output_names(&self) -> &[String] {
+        self.graph.as_ref().map_or(&[], |g| &g.output_names)
+    }
+
+    /// The layers: of a Sequential model without its input (as in Keras),
+    /// of a Functional one with its input layers, by depth.
     pub fn layers(&self) -> Vec<LayerRef<'_>> {
-        self.layers.iter().map(|l| LayerRef { layer: l.as_ref(), tape: &self.tape }).collect()
+        self.all_layers().into_iter().map(|layer| LayerRef { layer }).collect()
+    }
+
+    pub(crate) fn all_layers(&self) -> Vec<&dyn Layer> {
+        match &self.kind {
+            Kind::Subclassed(sub) => sub.layers(),
+            _ => self.layers.iter().map(|l| l.as_ref()).collect(),
+        }
+    }
+
+    fn all_layers_mut(&mut self) -> Vec<&mut dyn Layer> {
+        match &mut self.kind {
+            Kind::Subclassed(sub) => sub.layers_mut(),
+            _ => self.layers.iter_mut().map(|l| l.as_mut() as &mut dyn Layer).collect(),
+        }
     }
 
     /// The layer of this name.
     pub fn get_layer(&self, name: &str) -> Result<LayerRef<'_>> {
-        let layer = self.layers.iter().find(|l| l.name() == name).ok_or_else(|| self.unknown_layer(name))?;
-        Ok(LayerRef { layer: layer.as_ref(), tape: &self.tape })
+        let layer = self
+            .all_layers()
+            .into_iter()
+            .find(|l| l.name() == name)
+            .ok_or_else(|| self.unknown_layer(name))?;
+        Ok(LayerRef { layer })
+    }
+
+    /// The layer of this name, to change it (`adapt` it, set its weights).
+    pub fn get_layer_mut(&mut self, name: &str) -> Result<&mut dyn Layer> {
+        let error = self.unknown_layer(name);
+        self.all_layers_mut().into_iter().find(|l| l.name() == name).ok_or(error)
     }
 
     fn unknown_layer(&self, name: &str) -> KerasError {
         KerasError::UnknownName {
             kind: "layer",
             name: name.to_string(),
-            known: self.layers.iter().map(|l| l.name()).collect::<Vec<_>>().join(", "),
+            known: self.all_layers().iter().map(|l| l.name()).collect::<Vec<_>>().join(", "),
         }
     }
 
     /// Every weight of the model, layer by layer.
-    pub fn weights(&self) -> Vec<&Weight> {
-        self.layers.iter().flat_map(|l| l.weights()).collect()
+    pub fn weights(&self) -> Vec<&Variable> {
+        self.all_layers().into_iter().flat_map(|l| l.weights()).collect()
+    }
+
+    /// Visits every weight, layer by layer, to change it.
+    pub(crate) fn visit_weights_mut(&mut self, f: &mut dyn FnMut(&mut Variable)) {
+        for layer in self.all_layers_mut() {
+            layer.visit_weights_mut(f);
+        }
     }
 
     /// Copies of every weight, layer by layer.
     pub fn get_weights(&self) -> Result<Vec<DMatrix<f32>>> {
         self.require_built()?;
-        Ok(self.weights().iter().map(|w| self.tape.value(w.var).clone()).collect())
+        Ok(self.weights().iter().map(|w| w.value.clone()).collect())
     }
 
     /// Replaces every weight; the number and shapes must match
     /// [`Model::get_weights`], or nothing changes.
     pub fn set_weights(&mut self, values: &[DMatrix<f32>]) -> Result<()> {
         self.require_built()?;
-        let weights: Vec<Weight> = self.weights().into_iter().cloned().collect();
-        let refs: Vec<&Weight> = weights.iter().collect();
-        write_weights(&mut self.tape, &self.name, &refs, values)
+        check_weights(&self.name, &self.weights(), values)?;
+        write_weights(self.all_layers_mut(), values);
+        Ok(())
     }
 
     /// Replaces the weights of one layer (Keras's `layer.set_weights`).
     pub fn set_layer_weights(&mut self, name: &str, values: &[DMatrix<f32>]) -> Result<()> {
         self.require_built()?;
-        let layer = self.layers.iter().find(|l| l.name() == name).ok_or_else(|| self.unknown_layer(name))?;
-        let weights: Vec<&Weight> = layer.weights().iter().collect();
-        write_weights(&mut self.tape, name, &weights, values)
+        check_weights(name, &self.get_layer(name)?.layer.weights(), values)?;
+        write_weights([self.get_layer_mut(name)?], values);
+        Ok(())
     }
 
     /// Adapts the named layer (a `Normalization`) to `x`, the data it will
     /// receive, and stores the statistics in its weights.
-    pub fn adapt(&mut self, name: &str, x: &Tensor) -> Result<()> {
-        let index =
-            self.layers.iter().position(|l| l.name() == name).ok_or_else(|| self.unknown_layer(name))?;
-        let values = self.layers[index].adapt(x)?;
-        if self.built {
-            let weights: Vec<&Weight> = self.layers[index].weights().iter().collect();
-            write_weights(&mut self.tape, name, &weights, &values)?;
-        }
-        Ok(())
+    pub fn adapt(&mut self, name: &str, x: &crate::Tensor) -> Result<()> {
+        self.get_layer_mut(name)?.adapt(x)
     }
 
     /// Number of weights (scalars), trainable or not.
     pub fn count_params(&self) -> Result<usize> {
         self.require_built()?;
-        Ok(self.weights().iter().map(|w| self.tape.value(w.var).len()).sum())
+        Ok(self.weights().iter().map(|w| w.len()).sum())
     }
 
-    /// Records the forward pass of the batch `x` (one flattened sample per
-    /// row) on the tape, from scratch; returns the output node. With
-    /// `logits`, the last layer's activation is left out (for the loss to
-    /// fuse it).
-    pub(crate) fn forward(&mut self, x: &DMatrix<f32>, training: bool, logits: bool) -> Result<Var> {
-        record_forward(&self.layers, &mut self.tape, x, training, logits)
+    /// Lends every weight to `tape` for one step (a swap, not a copy) and
+    /// notes where each is in `bindings`.
+    pub(crate) fn bind(&mut self, tape: &mut Tape<f32>, bindings: &mut Bindings) {
+        bindings.clear();
+        self.visit_weights_mut(&mut |w| {
+            let var = tape.variable(&mut w.value);
+            bindings.insert(w, var);
+        });
     }
 
-    /// The activation that ends the model (the identity if none).
-    pub(crate) fn output_activation(&self) -> mlp::Activation {
-        self.layers.last().and_then(|l| l.activation()).unwrap_or(mlp::Activation::Identity)
-    }
-
-    /// The model as Keras's `model.summary()` prints it.
-    pub fn summary(&self) -> Result<String> {
-        self.require_built()?;
-        let widths = [33, 24, 15];
-        let line = |left: &str, mid: &str, right: &str, fill: &str| {
-            let cells: Vec<String> = widths.iter().map(|&w| fill.repeat(w)).collect();
-            format!("{left}{}{right}\n", cells.join(mid))
-        };
-        let row = |cells: [String; 3], edge: &str| {
-            format!(
-                "{edge} {:<w0$}{edge} {:<w1$}{edge} {:>w2$} {edge}\n",
-                cells[0],
-                cells[1],
-                cells[2],
-                w0 = widths[0] - 1,
-                w1 = widths[1] - 1,
-                w2 = widths[2] - 2
-            )
-        };
-        let mut out = format!("Model: \"{}\"\n", self.name);
-        out += &line("┏", "┳", "┓", "━");
-        out += &row(["Layer (type)".into(), "Output Shape".into(), "Param #".into()], "┃");
-        out += &line("┡", "╇", "┩", "━");
-        for (i, layer) in self.layers.iter().enumerate() {
-            if i > 0 {
-                out += &line("├", "┼", "┤", "─");
+    /// Takes every weight back from `tape` after [`Model::bind`].
+    pub(crate) fn unbind(&mut self, tape: &mut Tape<f32>, bindings: &Bindings) {
+        self.visit_weights_mut(&mut |w| {
+            if let Some(var) = bindings.get(w.id) {
+                let _ = tape.swap_value(var, &mut w.value);
             }
-            let count: usize = layer.weights().iter().map(|w| self.tape.value(w.var).len()).sum();
-            out += &row(
-                [
-                    format!("{} ({})", layer.name(), layer.class_name()),
-                    shape_string(None, &self.output_shapes[i]),
-                    thousands(count),
-                ],
-                "│",
-            );
-        }
-        out += &line("└", "┴", "┘", "─");
-        let (mut trainable, mut frozen) = (0, 0);
+        });
+    }
+
+    /// Copies every weight onto `tape` as a parameter that survives
+    /// resets (for inference, where the model is shared).
+    pub(crate) fn bind_copies(&self, tape: &mut Tape<f32>, bindings: &mut Bindings) -> Result<()> {
+        bindings.clear();
         for w in self.weights() {
-            let n = self.tape.value(w.var).len();
-            if w.trainable { trainable += n } else { frozen += n }
+            let var = tape.parameter(w.value.clone())?;
+            bindings.insert(w, var);
         }
-        for (label, n) in [("Total", trainable + frozen), ("Trainable", trainable), ("Non-trainable", frozen)]
-        {
-            let _ = writeln!(out, " {label} params: {} ({})", thousands(n), bytes(n * 4));
+        Ok(())
+    }
+
+    /// Records the model's forward pass: from the input nodes `inputs`,
+    /// one node per output pushed onto `outputs`.
+    pub(crate) fn record(
+        &self,
+        ctx: &mut CallContext<'_>,
+        inputs: &[Var],
+        run: &mut RunBuffers,
+        outputs: &mut Vec<Var>,
+    ) -> Result<()> {
+        let graph = self.require_built()?;
+        if let Kind::Subclassed(sub) = &self.kind {
+            return subclass::run(sub.as_ref(), ctx, inputs, run, outputs);
         }
-        Ok(out)
-    }
-}
-
-/// Records the forward pass of `layers` for the batch `x` on `tape`, from
-/// scratch (see [`Model::forward`]).
-pub(crate) fn record_forward(
-    layers: &[Box<dyn Layer>],
-    tape: &mut Tape<f32>,
-    x: &DMatrix<f32>,
-    training: bool,
-    logits: bool,
-) -> Result<Var> {
-    tape.reset();
-    let mut v = tape.constant(x);
-    let last = layers.len().saturating_sub(1);
-    for (i, layer) in layers.iter().enumerate() {
-        let options = CallOptions { training, skip_activation: logits && i == last };
-        v = layer.call(tape, v, options)?;
-    }
-    Ok(v)
-}
-
-/// 266610 → "266,610".
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+        run.values.clear();
+        run.values.extend_from_slice(inputs);
+        for node in &graph.nodes {
+            run.args.clear();
+            run.args.extend(node.inputs.iter().map(|&s| run.values[s]));
+            run.outs.clear();
+            let layer = &self.layers[node.layer];
+            layer.call(ctx, &run.args, &mut run.outs)?;
+            if run.outs.len() != node.outputs {
+                return Err(KerasError::Argument(format!(
+                    "layer \"{}\" returned {} outputs instead of {}",
+                    layer.name(),
+                    run.outs.len(),
+                    node.outputs
+                )));
+            }
+            run.values.extend_from_slice(&run.outs);
         }
-        out.push(c);
+        outputs.extend(graph.outputs.iter().map(|&s| run.values[s]));
+        Ok(())
     }
-    out
+
+    /// Keras's configuration of the model (what `model.get_config()`
+    /// returns), the first part of what saving writes.
+    pub fn get_config(&self) -> serde_json::Value {
+        let layer_config = |l: &dyn Layer| json!({ "class_name": l.class_name(), "config": l.config() });
+        match &self.kind {
+            Kind::Sequential { input } => {
+                let mut layers: Vec<serde_json::Value> = Vec::new();
+                if let Some(i) = input {
+                    let mut shape = vec![serde_json::Value::Null];
+                    shape.extend(i.shape.iter().map(|&d| json!(d)));
+                    layers.push(json!({ "class_name": "InputLayer", "config": { "name": i.name, "batch_shape": shape, "dtype": "float32" } }));
+                }
+                layers.extend(self.layers.iter().map(|l| layer_config(l.as_ref())));
+                json!({ "name": self.name, "trainable": true, "layers": layers })
+            }
+            Kind::Functional => {
+                let graph = self.graph.as_ref();
+                let layers: Vec<serde_json::Value> =
+                    self.layers.iter().map(|l| layer_config(l.as_ref())).collect();
+                let io = |slots: Vec<usize>| -> Vec<serde_json::Value> {
+                    graph.map_or(Vec::new(), |g| {
+                        slots
+                            .iter()
+                            .map(|&s| {
+                                let src = &g.slot_sources[s];
+                                json!([src.layer, src.call, src.output])
+                            })
+                            .collect()
+                    })
+                };
+                let inputs = io(graph.map_or(Vec::new(), |g| (0..g.inputs.len()).collect()));
+                let outputs = io(graph.map_or(Vec::new(), |g| g.outputs.clone()));
+                json!({ "name": self.name, "trainable": true, "layers": layers, "input_layers": inputs, "output_layers": outputs })
+            }
+            Kind::Subclassed(_) => json!({ "name": self.name, "trainable": true }),
+        }
+    }
 }
 
-/// A size as Keras prints it: 1066440 → "1.02 MB".
-fn bytes(n: usize) -> String {
-    let units = ["B", "KB", "MB", "GB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < units.len() {
-        value /= 1024.0;
-        unit += 1;
+/// A model is a layer: call it on symbolic tensors to use it inside
+/// another model (its weights are the inner model's, trained with the
+/// outer one).
+impl Layer for Model {
+    fn name(&self) -> &str {
+        &self.name
     }
-    format!("{value:.2} {}", units[unit])
+
+    fn class_name(&self) -> &'static str {
+        Model::class_name(self)
+    }
+
+    fn id(&self) -> LayerId {
+        self.id
+    }
+
+    fn output_shapes(&self, inputs: &[Shape]) -> Result<Vec<Shape>> {
+        if let Some(graph) = &self.graph {
+            let expected: Vec<Shape> = graph.inputs.iter().map(|i| i.shape.clone()).collect();
+            return if expected == inputs {
+                Ok(graph.output_shapes())
+            } else {
+                Err(self.input_error(inputs))
+            };
+        }
+        match &self.kind {
+            Kind::Sequential { .. } => {
+                let mut shape = crate::layers::single_input(&self.name, "Sequential", inputs)?.clone();
+                for layer in &self.layers {
+                    shape = layer.output_shapes(&[shape])?.remove(0);
+                }
+                Ok(vec![shape])
+            }
+            _ => Err(KerasError::NotBuilt(self.name.clone())),
+        }
+    }
+
+    fn build(&mut self, inputs: &[Shape], _ctx: &mut BuildContext<'_>) -> Result<Vec<Shape>> {
+        let shapes: Vec<&[usize]> = inputs.iter().map(Vec::as_slice).collect();
+        self.build_inputs(&shapes)?;
+        self.output_shapes(inputs)
+    }
+
+    fn is_built(&self) -> bool {
+        Model::is_built(self)
+    }
+
+    fn call(&self, ctx: &mut CallContext<'_>, inputs: &[Var], outputs: &mut Vec<Var>) -> Result<()> {
+        self.record(ctx, inputs, &mut RunBuffers::default(), outputs)
+    }
+
+    fn visit_weights<'a>(&'a self, f: &mut dyn FnMut(&'a Variable)) {
+        for layer in self.all_layers() {
+            layer.visit_weights(f);
+        }
+    }
+
+    fn visit_weights_mut(&mut self, f: &mut dyn FnMut(&mut Variable)) {
+        Model::visit_weights_mut(self, f);
+    }
+
+    fn config(&self) -> serde_json::Value {
+        self.get_config()
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Symbolic tensors given as a model's inputs or outputs: one, a list, or
+/// named (`[("output", out), ("aux_output", aux)]`).
+#[derive(Clone, Debug)]
+pub enum Tensors {
+    /// A list (one tensor is a list of one).
+    List(Vec<KerasTensor>),
+    /// Tensors by name.
+    Named(Vec<(String, KerasTensor)>),
+}
 
-    #[test]
-    fn numbers_print_as_keras_prints_them() {
-        assert_eq!(thousands(266_610), "266,610");
-        assert_eq!(thousands(1_010), "1,010");
-        assert_eq!(thousands(17), "17");
-        assert_eq!(thousands(0), "0");
-        assert_eq!(bytes(266_610 * 4), "1.02 MB");
-        assert_eq!(bytes(0), "0.00 B");
+impl Tensors {
+    fn split(self) -> (Vec<KerasTensor>, Vec<String>) {
+        match self {
+            Tensors::List(list) => (list, Vec::new()),
+            Tensors::Named(named) => {
+                let (names, tensors) = named.into_iter().unzip();
+                (tensors, names)
+            }
+        }
+    }
+}
+
+impl From<&KerasTensor> for Tensors {
+    fn from(t: &KerasTensor) -> Tensors {
+        Tensors::List(vec![t.clone()])
+    }
+}
+
+impl From<KerasTensor> for Tensors {
+    fn from(t: KerasTensor) -> Tensors {
+        Tensors::List(vec![t])
+    }
+}
+
+impl<const N: usize> From<[&KerasTensor; N]> for Tensors {
+    fn from(ts: [&KerasTensor; N]) -> Tensors {
+        Tensors::List(ts.iter().map(|&t| t.clone()).collect())
+    }
+}
+
+impl From<Vec<KerasTensor>> for Tensors {
+    fn from(ts: Vec<KerasTensor>) -> Tensors {
+        Tensors::List(ts)
+    }
+}
+
+impl<const N: usize> From<[(&str, &KerasTensor); N]> for Tensors {
+    fn from(ts: [(&str, &KerasTensor); N]) -> Tensors {
+        Tensors::Named(ts.iter().map(|&(n, t)| (n.to_string(), t.clone())).collect())
     }
 }

@@ -14,9 +14,12 @@
 //! # Ok::<(), keras::KerasError>(())
 //! ```
 
-use mlp::Optimizer;
+use std::collections::HashMap;
 
-use crate::error::KerasError;
+pub use mlp::Optimizer;
+
+use crate::arg::{Arg, Named};
+use crate::variable::WeightId;
 
 /// Stochastic gradient descent, optionally with (Nesterov) momentum.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,61 +59,103 @@ impl Default for Adam {
 }
 
 /// An optimizer given to `compile`: a name, or a configured optimizer.
-#[derive(Clone, Debug, PartialEq)]
-pub enum OptimizerArg {
-    /// `"sgd"` or `"adam"`, with Keras's defaults.
-    Name(String),
-    /// A configured optimizer.
-    Value(Optimizer),
-}
+pub type OptimizerArg = Arg<Optimizer>;
 
-impl From<&str> for OptimizerArg {
-    fn from(name: &str) -> OptimizerArg {
-        OptimizerArg::Name(name.to_string())
+impl Named for Optimizer {
+    const KIND: &'static str = "optimizer";
+    const NAMES: &'static str = "sgd, adam";
+
+    /// `"sgd"` or `"adam"` (any case), with Keras's defaults.
+    fn from_name(name: &str) -> Option<Optimizer> {
+        match name.to_lowercase().as_str() {
+            "sgd" => Some(SGD::default().into()),
+            "adam" => Some(Adam::default().into()),
+            _ => None,
+        }
     }
 }
 
-impl From<SGD> for OptimizerArg {
-    fn from(o: SGD) -> OptimizerArg {
-        OptimizerArg::Value(Optimizer::Sgd {
-            learning_rate: o.learning_rate,
-            momentum: o.momentum,
-            nesterov: o.nesterov,
-        })
+impl From<SGD> for Optimizer {
+    fn from(o: SGD) -> Optimizer {
+        Optimizer::Sgd { learning_rate: o.learning_rate, momentum: o.momentum, nesterov: o.nesterov }
     }
 }
 
-impl From<Adam> for OptimizerArg {
-    fn from(o: Adam) -> OptimizerArg {
-        OptimizerArg::Value(Optimizer::Adam {
+impl From<Adam> for Optimizer {
+    fn from(o: Adam) -> Optimizer {
+        Optimizer::Adam {
             learning_rate: o.learning_rate,
             beta_1: o.beta_1,
             beta_2: o.beta_2,
             epsilon: o.epsilon,
-        })
-    }
-}
-
-impl From<Optimizer> for OptimizerArg {
-    fn from(o: Optimizer) -> OptimizerArg {
-        OptimizerArg::Value(o)
-    }
-}
-
-impl OptimizerArg {
-    /// The optimizer, with Keras's defaults for a name.
-    pub fn resolve(&self) -> Result<Optimizer, KerasError> {
-        match self {
-            OptimizerArg::Value(o) => Ok(*o),
-            OptimizerArg::Name(n) => match n.to_lowercase().as_str() {
-                "sgd" => Ok(OptimizerArg::from(SGD::default()).resolve()?),
-                "adam" => Ok(OptimizerArg::from(Adam::default()).resolve()?),
-                _ => Err(KerasError::UnknownName {
-                    kind: "optimizer",
-                    name: n.clone(),
-                    known: "sgd, adam".to_string(),
-                }),
-            },
         }
+    }
+}
+
+impl From<SGD> for Arg<Optimizer> {
+    fn from(o: SGD) -> Arg<Optimizer> {
+        Arg::Value(o.into())
+    }
+}
+
+impl From<Adam> for Arg<Optimizer> {
+    fn from(o: Adam) -> Arg<Optimizer> {
+        Arg::Value(o.into())
+    }
+}
+
+/// An optimizer with its slots, kept per weight: the velocity of SGD with
+/// momentum, Adam's two moments. Slots are created at a weight's first
+/// update and found again by its [`WeightId`], whatever order the weights
+/// come in.
+#[derive(Clone, Debug)]
+pub struct OptimizerState {
+    optimizer: Optimizer,
+    iterations: i32,
+    slots: HashMap<WeightId, [Vec<f32>; 2]>,
+}
+
+impl OptimizerState {
+    /// A fresh state: no step taken.
+    pub fn new(optimizer: Optimizer) -> OptimizerState {
+        OptimizerState { optimizer, iterations: 0, slots: HashMap::new() }
+    }
+
+    /// The optimizer.
+    pub fn optimizer(&self) -> Optimizer {
+        self.optimizer
+    }
+
+    /// Steps taken (Keras's `optimizer.iterations`).
+    pub fn iterations(&self) -> i32 {
+        self.iterations
+    }
+
+    /// Starts a step: the next [`OptimizerState::update`]s belong to it.
+    pub fn begin_step(&mut self) {
+        self.iterations = self.iterations.saturating_add(1);
+    }
+
+    /// Updates one weight from its gradient (stage 3's update rule).
+    pub fn update(&mut self, id: WeightId, value: &mut [f32], grad: &[f32]) {
+        let n = value.len();
+        let uses = match self.optimizer {
+            Optimizer::Sgd { momentum, .. } => usize::from(momentum != 0.0),
+            Optimizer::Adam { .. } => 2,
+        };
+        let slots = self.slots.entry(id).or_insert_with(|| [Vec::new(), Vec::new()]);
+        for slot in slots.iter_mut().take(uses) {
+            if slot.len() != n {
+                *slot = vec![0.0; n];
+            }
+        }
+        let [first, second] = slots;
+        self.optimizer.update(self.iterations.max(1), value, grad, first, second);
+    }
+
+    /// The slots of one weight (empty ones for those the optimizer does
+    /// not use), if it was updated.
+    pub fn slots(&self, id: WeightId) -> Option<&[Vec<f32>; 2]> {
+        self.slots.get(&id)
     }
 }

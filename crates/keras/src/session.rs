@@ -52,6 +52,14 @@ pub(crate) fn unique_name(prefix: &str) -> String {
     })
 }
 
+/// A number never handed out before in this process: the identity of a
+/// weight or a layer.
+pub(crate) fn next_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 /// A seed for a new model, drawn from the session's seed.
 pub(crate) fn next_seed() -> u64 {
     SESSION.with(|s| s.borrow_mut().seeds.next_u64())

@@ -47,11 +47,10 @@ impl Tensor {
         Ok(Tensor { values, shape: shape.to_vec() })
     }
 
-    /// Images as a tensor of shape (n, rows, cols), pixels scaled to [0, 1]
-    /// (the chapter divides by 255).
-    pub fn from_images(images: &datasets::idx::Images) -> Tensor {
-        let values = images.pixels().iter().map(|&p| f32::from(p) / 255.0).collect();
-        Tensor { values, shape: images.shape().to_vec() }
+    /// Images as a tensor of this shape (n, rows, cols), pixels scaled
+    /// from 0–255 to [0, 1] (the chapter divides by 255).
+    pub fn from_pixels(pixels: &[u8], shape: &[usize]) -> Result<Tensor> {
+        Tensor::new(pixels.iter().map(|&p| f32::from(p) / 255.0).collect(), shape)
     }
 
     /// Shape (first axis: samples).
@@ -105,6 +104,24 @@ impl Tensor {
         let mut shape = self.shape.clone();
         shape[0] = end - start;
         Ok(Tensor { values: self.values[start * d..end * d].to_vec(), shape })
+    }
+
+    /// Features `range` of every sample of a tensor of shape (n, d)
+    /// (`X[:, 2:8]` in NumPy).
+    pub fn columns(&self, range: std::ops::Range<usize>) -> Result<Tensor> {
+        let d = match self.shape.as_slice() {
+            &[_, d] if range.start < range.end && range.end <= d => d,
+            _ => {
+                return Err(KerasError::Argument(format!(
+                    "cannot take columns {}..{} of a tensor of shape {:?}",
+                    range.start, range.end, self.shape
+                )));
+            }
+        };
+        let values = (0..self.len())
+            .flat_map(|i| self.values[i * d + range.start..i * d + range.end].iter().copied())
+            .collect();
+        Ok(Tensor { values, shape: vec![self.len(), range.len()] })
     }
 
     /// The samples as the rows of a matrix (n × values per sample).
@@ -260,10 +277,10 @@ pub fn to_categorical(labels: &[usize], num_classes: usize) -> Result<DMatrix<f3
 /// The index of the largest entry of each row (`np.argmax(p, axis=-1)`);
 /// the first one on ties.
 pub fn argmax(rows: &DMatrix<f32>) -> Vec<usize> {
-    (0..rows.nrows())
-        .map(|r| {
-            let row = rows.row(r);
-            (1..row.len()).fold(0, |best, c| if row[c] > row[best] { c } else { best })
-        })
-        .collect()
+    (0..rows.nrows()).map(|r| argmax_row(rows, r)).collect()
+}
+
+/// The column of the largest entry of row `r` (the first one on ties).
+pub(crate) fn argmax_row(m: &DMatrix<f32>, r: usize) -> usize {
+    (1..m.ncols()).fold(0, |best, c| if m[(r, c)] > m[(r, best)] { c } else { best })
 }

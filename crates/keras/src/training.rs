@@ -1,26 +1,37 @@
 //! Training and using a model: `compile`, `fit`, `evaluate`, `predict`.
 //!
 //! One training step takes a batch (32 samples by default) in the
-//! epoch's shuffled order, records the forward pass on the tape, ends it
-//! with the loss (fused with the output activation), runs the tape
-//! backward and lets the optimizer update every trainable weight in place.
-//! Batches and tape buffers are reused, so after the first step nothing
-//! is allocated per batch.
+//! epoch's shuffled order, lends every weight to the tape, records the
+//! forward pass, ends each output with its loss (fused with the output's
+//! activation when the output node is one: softmax with cross-entropy is
+//! computed from the logits), adds the losses with their weights, runs the
+//! tape backward, lets the optimizer update each trainable weight from its
+//! gradient, and takes the weights back. Batches and tape buffers are
+//! reused, so after the first step nothing is allocated per batch.
+//!
+//! `evaluate` and `predict` take `&self`: each core records on a tape of
+//! its own, holding copies of the weights, and the rows are shared among
+//! the cores. A sample's outputs do not depend on the other samples, so
+//! the result is the same on any number of cores.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use mlp::{Optimizer, OptimizerState, Targets};
+use autodiff::{Op, Tape, Var};
+use mlp::Activation;
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 
+use crate::arg::Arg;
 use crate::callbacks::{Callback, Control, History, Logs, ProgbarLogger, Verbosity};
+use crate::compile::{CompileOptions, Compiled, CompiledOutput, Metrics, PerOutput};
+use crate::data::{Inputs, Scratch, Targets, Validation};
 use crate::error::{KerasError, Result};
-use crate::losses::{Loss, LossArg};
-use crate::metrics::{BatchLabels, MetricArg, MetricState};
-use crate::model::{Model, record_forward};
-use crate::optimizers::OptimizerArg;
-use crate::tensor::{Labels, Tensor};
+use crate::layers::{Bindings, CallContext, Shape};
+use crate::losses::Loss;
+use crate::model::{Model, RunBuffers};
+use crate::optimizers::Optimizer;
+use crate::tensor::{Labels, Tensor, argmax_row};
 
 /// Rows per batch when nothing is learned (`evaluate`, `predict`, the
 /// validation after each epoch). Each row's outputs do not depend on the
@@ -28,33 +39,26 @@ use crate::tensor::{Labels, Tensor};
 /// rounding of a mean loss); larger products run the GEMM faster.
 pub const INFERENCE_BATCH_SIZE: usize = 256;
 
-/// What `compile` fixed: loss, optimizer and its state, metrics.
-#[derive(Debug)]
-pub(crate) struct Compiled {
-    loss: Loss,
-    optimizer: Optimizer,
-    state: OptimizerState<f32>,
-    metrics: Vec<(String, MetricState)>,
-}
-
 /// The options of [`Model::fit`], with Keras's defaults.
 pub struct FitOptions<'a> {
     /// Passes over the training set (default 1).
     pub epochs: usize,
     /// Samples per gradient step (default 32).
     pub batch_size: usize,
-    /// Data to evaluate after each epoch (`val_` keys).
-    pub validation_data: Option<(&'a Tensor, &'a Labels)>,
+    /// Data to evaluate after each epoch (`val_` keys):
+    /// `Some((&x_valid, &y_valid).into())`.
+    pub validation_data: Option<Validation<'a>>,
     /// Or: this fraction of the samples, taken from the end before
     /// shuffling, held out for validation.
     pub validation_split: f64,
     /// Shuffle the training samples before each epoch (default true).
     pub shuffle: bool,
-    /// Weight of each class in the loss (classes not listed weigh 1).
+    /// Weight of each class in the loss (classes not listed weigh 1; one
+    /// output only).
     pub class_weight: Option<&'a HashMap<usize, f32>>,
-    /// Weight of each training sample in the loss.
+    /// Weight of each training sample in the loss (every output's).
     pub sample_weight: Option<&'a [f32]>,
-    /// Called after every batch and epoch.
+    /// Called before and after training, every epoch and every batch.
     pub callbacks: Vec<&'a mut dyn Callback>,
     /// How much to print (default: a progress bar).
     pub verbose: Verbosity,
@@ -76,55 +80,36 @@ impl Default for FitOptions<'_> {
     }
 }
 
-/// Reused buffers for one batch.
-#[derive(Debug, Default)]
-pub(crate) struct Batch {
-    x: DMatrix<f32>,
-    classes: Vec<usize>,
+/// An output's rows after inference: what it outputs, and (for a loss
+/// that fuses the activation) the weighted sums before it.
+struct OutputRows {
     values: DMatrix<f32>,
-    weights: Vec<f32>,
-    outputs: DMatrix<f32>,
-    order: Vec<usize>,
+    logits: Option<DMatrix<f32>>,
+    activation: Activation,
 }
 
-impl Batch {
-    /// Gathers the samples `indices` of `x`, their labels and weights.
-    fn gather(&mut self, x: &Tensor, y: &Labels, w: Option<&[f32]>, indices: &[usize]) {
-        x.gather_rows(indices, &mut self.x);
-        match y {
-            Labels::Classes(c) => {
-                self.classes.clear();
-                self.classes.extend(indices.iter().map(|&i| c[i]));
-            }
-            Labels::Values(v) => {
-                if self.values.shape() != (indices.len(), v.ncols()) {
-                    self.values = DMatrix::zeros(indices.len(), v.ncols());
-                }
-                for c in 0..v.ncols() {
-                    for (r, &i) in indices.iter().enumerate() {
-                        self.values[(r, c)] = v[(i, c)];
-                    }
-                }
-            }
-        }
-        self.weights.clear();
-        if let Some(w) = w {
-            self.weights.extend(indices.iter().map(|&i| w[i]));
-        }
+/// The node a loss starts from, and the activation it fuses: the input of
+/// the output's activation, if the output node is one.
+fn fused(tape: &Tape<f32>, output: Var) -> Result<(Var, Activation)> {
+    Ok(match tape.op(output)? {
+        Op::Activation(z, act) => (z, act),
+        _ => (output, Activation::Identity),
+    })
+}
+
+/// Prepared data: one tensor per input, one set of labels per output.
+struct Prepared<'a> {
+    xs: Vec<Cow<'a, Tensor>>,
+    ys: Vec<Labels>,
+}
+
+impl Prepared<'_> {
+    fn len(&self) -> usize {
+        self.xs.first().map_or(0, |x| x.len())
     }
 
-    fn targets<'b>(&'b self, y: &Labels) -> Targets<'b, f32> {
-        match y {
-            Labels::Classes(_) => Targets::Sparse(&self.classes),
-            Labels::Values(_) => Targets::Dense(&self.values),
-        }
-    }
-
-    fn batch_labels<'b>(&'b self, y: &Labels) -> BatchLabels<'b> {
-        match y {
-            Labels::Classes(_) => BatchLabels::Classes(&self.classes),
-            Labels::Values(_) => BatchLabels::Values(&self.values),
-        }
+    fn refs(&self) -> Vec<&Tensor> {
+        self.xs.iter().map(|x| x.as_ref()).collect()
     }
 }
 
@@ -133,36 +118,32 @@ impl Model {
     /// Compiling again resets the optimizer's state, not the weights.
     pub fn compile(
         &mut self,
-        loss: impl Into<LossArg>,
-        optimizer: impl Into<OptimizerArg>,
-        metrics: &[MetricArg],
+        loss: impl Into<PerOutput<Arg<Loss>>>,
+        optimizer: impl Into<Arg<Optimizer>>,
+        metrics: impl Into<Metrics>,
     ) -> Result<()> {
-        let loss = loss.into().resolve()?;
-        let optimizer = optimizer.into().resolve()?;
-        let metrics = metrics
-            .iter()
-            .map(|m| m.resolve(loss).map(|(key, metric)| (key, metric.state())))
-            .collect::<Result<Vec<_>>>()?;
-        let state = OptimizerState::for_lengths(optimizer, &[]);
-        self.compiled = Some(Compiled { loss, optimizer, state, metrics });
-        if self.built {
-            self.reset_optimizer();
-        }
+        self.compile_with(CompileOptions {
+            loss: loss.into(),
+            optimizer: optimizer.into(),
+            metrics: metrics.into(),
+            loss_weights: None,
+        })
+    }
+
+    /// [`Model::compile`] with every option (`loss_weights`, losses and
+    /// metrics per output).
+    pub fn compile_with(&mut self, options: CompileOptions) -> Result<()> {
+        let outputs = self.graph.as_ref().map(|g| g.output_names.clone()).or_else(|| match &self.kind {
+            crate::model::Kind::Sequential { .. } => Some(vec![String::new()]),
+            _ => None,
+        });
+        self.compiled = Some(Compiled::new(&self.name, options, outputs.as_deref())?);
         Ok(())
     }
 
-    /// Fresh optimizer state shaped like the trainable weights.
-    pub(crate) fn reset_optimizer(&mut self) {
-        let lengths: Vec<usize> =
-            self.weights().iter().filter(|w| w.trainable).map(|w| self.tape.value(w.var).len()).collect();
-        if let Some(c) = &mut self.compiled {
-            c.state = OptimizerState::for_lengths(c.optimizer, &lengths);
-        }
-    }
-
-    /// The compiled loss.
+    /// The compiled loss of the first output.
     pub fn loss(&self) -> Option<Loss> {
-        self.compiled.as_ref().map(|c| c.loss)
+        self.compiled.as_ref().and_then(|c| c.outputs.first()).map(|o| o.loss)
     }
 
     /// The compiled optimizer.
@@ -170,14 +151,83 @@ impl Model {
         self.compiled.as_ref().map(|c| c.optimizer)
     }
 
-    fn require_compiled(&self) -> Result<Loss> {
-        self.compiled.as_ref().map(|c| c.loss).ok_or_else(|| KerasError::NotCompiled(self.name.clone()))
+    /// Steps the optimizer has taken (Keras's `optimizer.iterations`).
+    pub fn iterations(&self) -> i32 {
+        self.compiled.as_ref().map_or(0, |c| c.state.iterations())
+    }
+
+    fn not_compiled(&self) -> KerasError {
+        KerasError::NotCompiled(self.name.clone())
+    }
+
+    /// The compiled outputs, resolved for the model's output names.
+    fn compiled_outputs(&self) -> Result<Cow<'_, [CompiledOutput]>> {
+        let compiled = self.compiled.as_ref().ok_or_else(|| self.not_compiled())?;
+        let names = self.output_names();
+        if compiled.outputs.len() == names.len() {
+            return Ok(Cow::Borrowed(&compiled.outputs));
+        }
+        let mut fresh = compiled.clone();
+        fresh.resolve_outputs(&self.name, names)?;
+        Ok(Cow::Owned(fresh.outputs))
+    }
+
+    /// Builds the model from the data if needed, and checks the shapes.
+    fn ensure_built(&mut self, x: &Inputs<'_>) -> Result<()> {
+        if !self.is_built() {
+            let given = x.given();
+            let shapes: Vec<&[usize]> = given.iter().map(|t| t.sample_shape()).collect();
+            self.build_inputs(&shapes)?;
+        }
+        let names = self.output_names().to_vec();
+        if let Some(c) = &mut self.compiled
+            && c.outputs.len() != names.len()
+        {
+            c.resolve_outputs(&self.name, &names)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the data against the model's inputs and outputs and puts
+    /// the labels in the form each loss takes.
+    fn prepare<'a>(
+        &self,
+        x: &Inputs<'a>,
+        y: &Targets<'_>,
+        outputs: &[CompiledOutput],
+    ) -> Result<Prepared<'a>> {
+        let graph = self.require_built()?;
+        let xs = x.arrange(&self.name, &graph.inputs)?;
+        for (t, input) in xs.iter().zip(&graph.inputs) {
+            if t.sample_shape() != input.shape.as_slice() {
+                return Err(
+                    self.input_error(&xs.iter().map(|t| t.sample_shape().to_vec()).collect::<Vec<Shape>>())
+                );
+            }
+        }
+        let ys = y.arrange(&self.name, &graph.output_names)?;
+        let shapes = graph.output_shapes();
+        let several = outputs.len() > 1;
+        let ys = ys
+            .iter()
+            .zip(outputs)
+            .zip(&shapes)
+            .map(|((y, out), shape)| {
+                Self::prepare_labels(xs[0], y, out.loss, shape).map_err(|e| match e {
+                    KerasError::Labels { loss, detail } if several => {
+                        KerasError::Labels { loss, detail: format!("output \"{}\": {detail}", out.name) }
+                    }
+                    other => other,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Prepared { xs: xs.into_iter().map(Cow::Borrowed).collect(), ys })
     }
 
     /// Checks `y` against `x`, the loss and the output layer, and puts it
     /// in the form the loss takes: class indices for the sparse loss, rows
     /// for every other.
-    fn prepare_labels(&self, x: &Tensor, y: &Labels, loss: Loss) -> Result<Labels> {
+    fn prepare_labels(x: &Tensor, y: &Labels, loss: Loss, out_shape: &[usize]) -> Result<Labels> {
         if x.len() != y.len() {
             return Err(KerasError::Count {
                 what: "labels",
@@ -190,20 +240,20 @@ impl Model {
                 ),
             });
         }
-        let outputs = self.output_shape().map_or(1, |s| s.iter().product());
+        let outputs: usize = out_shape.iter().product();
         let error = |detail: String| Err(KerasError::Labels { loss: loss.name(), detail });
-        let out_shape = format!("(None, {outputs})");
+        let out_text = format!("(None, {outputs})");
         match (y, loss) {
             (Labels::Classes(c), Loss::SparseCategoricalCrossentropy) => {
                 if outputs < 2 {
                     return error(format!(
-                        "the model outputs {out_shape}, one value per sample; a sparse categorical \
+                        "the model outputs {out_text}, one value per sample; a sparse categorical \
                          cross-entropy needs one output per class (Dense(n_classes, activation=\"softmax\"))"
                     ));
                 }
                 match c.iter().position(|&l| l >= outputs) {
                     Some(i) => error(format!(
-                        "label {} of sample {i} is out of range: the model outputs {out_shape}, classes 0 to {}",
+                        "label {} of sample {i} is out of range: the model outputs {out_text}, classes 0 to {}",
                         c[i],
                         outputs - 1
                     )),
@@ -218,7 +268,7 @@ impl Model {
                         y.shape_string()
                     ));
                 }
-                self.prepare_labels(x, &Labels::Classes(classes), loss)
+                Self::prepare_labels(x, &Labels::Classes(classes), loss, out_shape)
             }
             (Labels::Values(v), Loss::SparseCategoricalCrossentropy) => error(format!(
                 "expects one class index per sample, shape ({},), but the labels have shape {}{}: \
@@ -228,20 +278,20 @@ impl Model {
                 if v.ncols() == outputs { " (one-hot rows?)" } else { "" }
             )),
             (Labels::Classes(c), Loss::CategoricalCrossentropy) => error(format!(
-                "expects one-hot labels shaped like the outputs {out_shape}, but got class indices of \
+                "expects one-hot labels shaped like the outputs {out_text}, but got class indices of \
                  shape ({},): use sparse_categorical_crossentropy, or to_categorical(y, {outputs})",
                 c.len()
             )),
             (Labels::Classes(c), _) if outputs == 1 => {
                 let values = DMatrix::from_iterator(c.len(), 1, c.iter().map(|&l| l as f32));
-                self.prepare_labels(x, &Labels::Values(values), loss)
+                Self::prepare_labels(x, &Labels::Values(values), loss, out_shape)
             }
             (Labels::Classes(c), _) => error(format!(
-                "expects labels shaped like the outputs {out_shape}, got class indices of shape ({},)",
+                "expects labels shaped like the outputs {out_text}, got class indices of shape ({},)",
                 c.len()
             )),
             (Labels::Values(v), _) if v.ncols() != outputs => {
-                error(format!("expects labels shaped like the outputs {out_shape}, got {}", y.shape_string()))
+                error(format!("expects labels shaped like the outputs {out_text}, got {}", y.shape_string()))
             }
             (Labels::Values(v), Loss::BinaryCrossentropy) if v.iter().any(|&l| !(0.0..=1.0).contains(&l)) => {
                 error("labels must lie between 0 and 1".to_string())
@@ -267,7 +317,7 @@ impl Model {
         let class_of = |i: usize| match y {
             Labels::Classes(c) => c[i],
             Labels::Values(v) if v.ncols() == 1 => v[(i, 0)].round().max(0.0) as usize,
-            Labels::Values(v) => (1..v.ncols()).fold(0, |b, c| if v[(i, c)] > v[(i, b)] { c } else { b }),
+            Labels::Values(v) => argmax_row(v, i),
         };
         Ok(Some(
             (0..y.len())
@@ -282,9 +332,19 @@ impl Model {
     }
 
     /// Trains the model (`model.fit(x, y, epochs=…, validation_data=…)`).
-    /// Calling it again goes on from where the last call stopped.
-    pub fn fit(&mut self, x: &Tensor, y: &Labels, mut options: FitOptions<'_>) -> Result<History> {
-        let loss = self.require_compiled()?;
+    /// `x` is one tensor, a list, or a map by input name; `y` likewise,
+    /// per output. Calling it again goes on from where the last call
+    /// stopped.
+    pub fn fit<'a>(
+        &mut self,
+        x: impl Into<Inputs<'a>>,
+        y: impl Into<Targets<'a>>,
+        mut options: FitOptions<'_>,
+    ) -> Result<History> {
+        let (x, y) = (x.into(), y.into());
+        if self.compiled.is_none() {
+            return Err(self.not_compiled());
+        }
         if options.batch_size == 0 {
             return Err(KerasError::Argument("fit: batch_size must be at least 1, got 0".to_string()));
         }
@@ -294,43 +354,45 @@ impl Model {
                 options.validation_split
             )));
         }
-        let had_weights = self.built;
-        self.ensure_built(x)?;
-        if !had_weights || self.compiled.as_ref().is_some_and(|c| c.state.iterations() == 0) {
-            self.reset_optimizer();
+        self.ensure_built(&x)?;
+        let outputs = self.compiled_outputs()?.into_owned();
+        let data = self.prepare(&x, &y, &outputs)?;
+        if options.class_weight.is_some() && outputs.len() > 1 {
+            return Err(KerasError::Argument(
+                "fit: class_weight is only supported for models with one output".to_string(),
+            ));
         }
-        let y = self.prepare_labels(x, y, loss)?;
-        let weights = Self::sample_weights(&y, &options)?;
+        let weights = Self::sample_weights(&data.ys[0], &options)?;
         // Keras holds out the last samples, before any shuffling, unless
         // validation data are given.
+        let n = data.len();
         let n_train = if options.validation_split > 0.0 && options.validation_data.is_none() {
-            let n_train = (x.len() as f64 * (1.0 - options.validation_split)).floor() as usize;
-            if n_train == 0 || n_train == x.len() {
+            let n_train = (n as f64 * (1.0 - options.validation_split)).floor() as usize;
+            if n_train == 0 || n_train == n {
                 return Err(KerasError::Argument(format!(
-                    "fit: validation_split = {} of {} samples leaves {n_train} to train on and {} to validate on; \
+                    "fit: validation_split = {} of {n} samples leaves {n_train} to train on and {} to validate on; \
                      both must be non-empty",
                     options.validation_split,
-                    x.len(),
-                    x.len() - n_train
+                    n - n_train
                 )));
             }
             n_train
         } else {
-            x.len()
+            n
         };
-        let validation: Option<(Cow<'_, Tensor>, Labels)> = match options.validation_data {
-            Some((vx, vy)) => {
-                if vx.sample_shape() != x.sample_shape() {
-                    return Err(self.input_error(vx.sample_shape()));
-                }
-                let vy = self
-                    .prepare_labels(vx, vy, loss)
-                    .map_err(|e| KerasError::Argument(format!("validation_data: {e}")))?;
-                Some((Cow::Borrowed(vx), vy))
-            }
-            None if n_train < x.len() => {
-                Some((Cow::Owned(x.slice(n_train, x.len())?), y.slice(n_train, y.len())?))
-            }
+        let validation: Option<Prepared<'_>> = match &options.validation_data {
+            Some(v) => Some(
+                self.prepare(&v.x, &v.y, &outputs)
+                    .map_err(|e| KerasError::Argument(format!("validation_data: {e}")))?,
+            ),
+            None if n_train < n => Some(Prepared {
+                xs: data
+                    .xs
+                    .iter()
+                    .map(|x| x.slice(n_train, n).map(Cow::Owned))
+                    .collect::<Result<Vec<_>>>()?,
+                ys: data.ys.iter().map(|y| y.slice(n_train, n)).collect::<Result<Vec<_>>>()?,
+            }),
             None => None,
         };
         if n_train == 0 {
@@ -351,211 +413,275 @@ impl Model {
         let mut callbacks: Vec<&mut dyn Callback> = vec![&mut progbar];
         callbacks.extend(options.callbacks.iter_mut().map(|c| &mut **c as &mut dyn Callback));
         for c in callbacks.iter_mut() {
-            c.on_train_begin(&history.params);
+            c.on_train_begin(&history.params, self);
         }
-        let mut batch = std::mem::take(&mut self.scratch);
+        let mut scratch = std::mem::take(&mut self.scratch);
         // The last fit's order, so that fit(2 epochs) twice shuffles as fit(4).
-        let mut order = std::mem::take(&mut batch.order);
-        if order.len() != n_train {
-            order = (0..n_train).collect();
+        if scratch.order.len() != n_train {
+            scratch.order = (0..n_train).collect();
         }
+        let xs = data.refs();
         let mut logs = Logs::new();
+        let mut losses = Vec::new();
+        let mut stop = false;
         for epoch in 0..options.epochs {
             for c in callbacks.iter_mut() {
-                c.on_epoch_begin(epoch);
+                c.on_epoch_begin(epoch, self);
             }
             logs = Logs::new(); // batch logs carry no val_ values
             if options.shuffle {
-                order.shuffle(&mut self.rng);
+                scratch.order.shuffle(&mut self.rng);
             }
-            let (mut loss_sum, mut seen) = (0.0f64, 0usize);
-            self.reset_metrics();
+            let mut sums = vec![0.0f64; outputs.len() + 1];
+            let mut seen = 0usize;
+            if let Some(c) = &mut self.compiled {
+                c.reset_metrics();
+            }
+            let order = std::mem::take(&mut scratch.order);
+            let mut result = Ok(());
             for (step, indices) in order.chunks(options.batch_size).enumerate() {
-                batch.gather(x, &y, weights.as_deref(), indices);
-                let value = self.train_step(&mut batch, &y)?;
-                loss_sum += f64::from(value) * indices.len() as f64;
+                scratch.batch.gather(&xs, &data.ys, weights.as_deref(), indices);
+                let total = match self.train_step(&mut scratch, &mut losses) {
+                    Ok(total) => total,
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                };
+                let m = indices.len() as f64;
+                sums[0] += f64::from(total) * m;
+                for (s, &l) in sums[1..].iter_mut().zip(&losses) {
+                    *s += f64::from(l) * m;
+                }
                 seen += indices.len();
-                self.write_logs(&mut logs, "", loss_sum / seen as f64);
+                let means: Vec<f64> = sums.iter().map(|s| s / seen as f64).collect();
+                self.write_logs(&mut logs, "", &means);
                 for c in callbacks.iter_mut() {
-                    c.on_train_batch_end(step, &logs);
+                    stop |= c.on_train_batch_end(step, &logs, self) == Control::Stop;
+                }
+                if stop {
+                    break;
                 }
             }
-            if let Some((vx, vy)) = &validation {
-                let val = self.evaluate_with(vx, vy, INFERENCE_BATCH_SIZE)?;
+            scratch.order = order;
+            if let Err(e) = result {
+                self.scratch = scratch;
+                return Err(e);
+            }
+            if let Some(v) = &validation {
+                let val = self.evaluate_prepared(v, &outputs, INFERENCE_BATCH_SIZE)?;
                 for (name, value) in val.iter() {
                     logs.set(&format!("val_{name}"), value);
                 }
             }
             history.push(epoch, &logs);
-            let mut stop = false;
             for c in callbacks.iter_mut() {
-                stop |= c.on_epoch_end(epoch, &logs) == Control::Stop;
+                stop |= c.on_epoch_end(epoch, &logs, self) == Control::Stop;
             }
             if stop {
                 break;
             }
         }
+        self.scratch = scratch;
         for c in callbacks.iter_mut() {
-            c.on_train_end(&logs);
+            c.on_train_end(&logs, self);
         }
-        batch.order = order;
-        self.scratch = batch;
         Ok(history)
     }
 
-    fn reset_metrics(&mut self) {
-        if let Some(c) = &mut self.compiled {
-            c.metrics.iter_mut().for_each(|(_, m)| m.reset());
-        }
-    }
-
-    /// Writes the loss and the metrics' running values into `logs`.
-    fn write_logs(&self, logs: &mut Logs, prefix: &str, loss: f64) {
+    /// Writes the losses (`means[0]` the total, then each output's) and the
+    /// metrics' running values into `logs`, under Keras's keys.
+    fn write_logs(&self, logs: &mut Logs, prefix: &str, means: &[f64]) {
         let Some(c) = &self.compiled else { return };
-        if prefix.is_empty() {
-            logs.set("loss", loss);
-            for (key, m) in &c.metrics {
-                logs.set(key, m.result());
-            }
-        } else {
-            logs.set(&format!("{prefix}loss"), loss);
-            for (key, m) in &c.metrics {
-                logs.set(&format!("{prefix}{key}"), m.result());
-            }
-        }
+        write_output_logs(logs, prefix, means, &c.outputs);
     }
 
-    /// One gradient step on the gathered batch; returns its loss.
-    fn train_step(&mut self, batch: &mut Batch, y: &Labels) -> Result<f32> {
-        let act = self.output_activation();
-        let z = self.forward(&batch.x, true, true)?;
-        let Some(compiled) = &mut self.compiled else {
-            return Err(KerasError::NotCompiled(self.name.clone()));
-        };
+    /// One gradient step on the gathered batch; returns the total loss,
+    /// each output's loss in `losses`.
+    fn train_step(&mut self, scratch: &mut Scratch, losses: &mut Vec<f32>) -> Result<f32> {
+        let Scratch { tape, bindings, batch, run, inputs, outputs, .. } = scratch;
+        tape.reset();
+        self.bind(tape, bindings);
+        let result = self.step_on_bound(tape, bindings, batch, run, inputs, outputs, losses);
+        self.unbind(tape, bindings);
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn step_on_bound(
+        &mut self,
+        tape: &mut Tape<f32>,
+        bindings: &Bindings,
+        batch: &crate::data::Batch,
+        run: &mut RunBuffers,
+        inputs: &mut Vec<Var>,
+        outputs: &mut Vec<Var>,
+        losses: &mut Vec<f32>,
+    ) -> Result<f32> {
+        inputs.clear();
+        for x in &batch.xs {
+            inputs.push(tape.constant(x));
+        }
+        outputs.clear();
+        {
+            let mut ctx = CallContext { tape, bindings, training: true };
+            self.record(&mut ctx, inputs, run, outputs)?;
+        }
+        let name = self.name.clone();
+        let compiled = self.compiled.as_mut().ok_or(KerasError::NotCompiled(name))?;
         let weights = (!batch.weights.is_empty()).then_some(batch.weights.as_slice());
-        let loss = self.tape.weighted_loss(z, act, compiled.loss.to_mlp(), batch.targets(y), weights)?;
-        self.tape.backward(loss)?;
-        let value = self.tape.value(loss)[(0, 0)];
-        // Metrics read the outputs: the activation the loss fused, applied here.
-        let zv = self.tape.value(z);
-        if batch.outputs.shape() != zv.shape() {
-            batch.outputs = DMatrix::zeros(zv.nrows(), zv.ncols());
+        let mut total: Option<Var> = None;
+        losses.clear();
+        for (k, out) in compiled.outputs.iter().enumerate() {
+            let (z, act) = fused(tape, outputs[k])?;
+            let l = tape.weighted_loss(z, act, out.loss.to_mlp(), batch.labels[k].targets(), weights)?;
+            losses.push(tape.try_value(l)?[(0, 0)]);
+            let term = if out.weight == 1.0 { l } else { tape.scale(l, out.weight as f32)? };
+            total = Some(match total {
+                None => term,
+                Some(t) => tape.add(t, term)?,
+            });
         }
-        batch.outputs.copy_from(zv);
-        act.forward_mut(&mut batch.outputs);
-        for (_, m) in &mut compiled.metrics {
-            m.update(&batch.outputs, &batch.batch_labels(y));
+        let total = total.ok_or_else(|| KerasError::Argument("the model has no outputs".to_string()))?;
+        tape.backward(total)?;
+        let value = tape.try_value(total)?[(0, 0)];
+        for (k, out) in compiled.outputs.iter_mut().enumerate() {
+            let a = tape.try_value(outputs[k])?;
+            let labels = batch.labels[k].for_metric();
+            out.metrics.iter_mut().for_each(|(_, m)| m.update(a, &labels));
         }
-        let trainable = self.layers.iter().flat_map(|l| l.weights()).map(|w| w.trainable);
-        let pairs = self.tape.parameter_pairs().zip(trainable).filter_map(|(p, t)| t.then_some(p));
-        compiled.state.step_pairs(pairs);
+        compiled.state.begin_step();
+        for (id, var, trainable) in bindings.iter() {
+            if trainable {
+                let (value, grad) = tape.parameter_mut(var)?;
+                compiled.state.update(id, value.as_mut_slice(), grad.as_slice());
+            }
+        }
         Ok(value)
     }
 
     /// One gradient step on the batch `x`, `y` (Keras's `train_on_batch`);
     /// returns the batch's loss and metrics. Buffers are reused from call
     /// to call.
-    pub fn train_on_batch(&mut self, x: &Tensor, y: &Labels) -> Result<Logs> {
-        let loss = self.require_compiled()?;
-        let had_weights = self.built;
-        self.ensure_built(x)?;
-        if !had_weights || self.compiled.as_ref().is_some_and(|c| c.state.iterations() == 0) {
-            self.reset_optimizer();
+    pub fn train_on_batch<'a>(
+        &mut self,
+        x: impl Into<Inputs<'a>>,
+        y: impl Into<Targets<'a>>,
+    ) -> Result<Logs> {
+        let (x, y) = (x.into(), y.into());
+        if self.compiled.is_none() {
+            return Err(self.not_compiled());
         }
-        let y = self.prepare_labels(x, y, loss)?;
-        let mut batch = std::mem::take(&mut self.scratch);
-        if batch.order.len() != x.len() {
-            batch.order = (0..x.len()).collect();
+        self.ensure_built(&x)?;
+        let outputs = self.compiled_outputs()?.into_owned();
+        let data = self.prepare(&x, &y, &outputs)?;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let n = data.len();
+        if scratch.order.len() != n {
+            scratch.order = (0..n).collect();
         }
-        let order = std::mem::take(&mut batch.order);
-        batch.gather(x, &y, None, &order);
-        batch.order = order;
-        self.reset_metrics();
-        let value = self.train_step(&mut batch, &y);
-        self.scratch = batch;
+        scratch.batch.gather(&data.refs(), &data.ys, None, &scratch.order);
+        if let Some(c) = &mut self.compiled {
+            c.reset_metrics();
+        }
+        let mut losses = Vec::new();
+        let total = self.train_step(&mut scratch, &mut losses);
+        self.scratch = scratch;
+        let mut means = vec![f64::from(total?)];
+        means.extend(losses.iter().map(|&l| f64::from(l)));
         let mut logs = Logs::new();
-        self.write_logs(&mut logs, "", f64::from(value?));
+        self.write_logs(&mut logs, "", &means);
         Ok(logs)
     }
 
-    /// The loss and metrics on `x`, `y` (`model.evaluate(x, y)`), in order:
-    /// `loss`, then the metrics. Use [`Logs::values`] for the list and
+    /// The loss and metrics on `x`, `y` (`model.evaluate(x, y)`), in
+    /// Keras's order: `loss`, then (several outputs) each output's loss,
+    /// then the metrics. Use [`Logs::values`] for the list and
     /// [`Logs::get`] or [`Logs::to_map`] for the dictionary.
     ///
     /// It runs in batches of [`INFERENCE_BATCH_SIZE`] rows (Keras: 32);
     /// the result is the same up to rounding.
-    pub fn evaluate(&mut self, x: &Tensor, y: &Labels) -> Result<Logs> {
+    pub fn evaluate<'a>(&self, x: impl Into<Inputs<'a>>, y: impl Into<Targets<'a>>) -> Result<Logs> {
         self.evaluate_batch_size(x, y, INFERENCE_BATCH_SIZE)
     }
 
     /// [`Model::evaluate`] with another batch size.
-    pub fn evaluate_batch_size(&mut self, x: &Tensor, y: &Labels, batch_size: usize) -> Result<Logs> {
-        let loss = self.require_compiled()?;
-        self.ensure_built(x)?;
-        let y = self.prepare_labels(x, y, loss)?;
-        self.evaluate_with(x, &y, batch_size.max(1))
+    pub fn evaluate_batch_size<'a>(
+        &self,
+        x: impl Into<Inputs<'a>>,
+        y: impl Into<Targets<'a>>,
+        batch_size: usize,
+    ) -> Result<Logs> {
+        let outputs = self.compiled_outputs()?.into_owned();
+        self.require_built()?;
+        let data = self.prepare(&x.into(), &y.into(), &outputs)?;
+        self.evaluate_prepared(&data, &outputs, batch_size.max(1))
     }
 
-    /// Evaluates on prepared labels: the logits of every sample (on every
-    /// core), then the loss batch by batch and the metrics.
-    fn evaluate_with(&mut self, x: &Tensor, y: &Labels, batch_size: usize) -> Result<Logs> {
-        let act = self.output_activation();
-        let loss_fn = self.require_compiled()?.to_mlp();
-        let z = self.infer(x, batch_size, true)?;
-        let mut a = z.clone();
-        act.forward_mut(&mut a);
-        let (n, bs) = (x.len(), batch_size.max(1));
-        let mut sum = 0.0f64;
-        for start in (0..n).step_by(bs) {
-            let len = bs.min(n - start);
-            let (zc, ac) = (z.rows(start, len).into_owned(), a.rows(start, len).into_owned());
-            let values;
+    /// Evaluates on prepared data: every output's rows (on every core),
+    /// then each loss over all rows and the metrics.
+    fn evaluate_prepared(
+        &self,
+        data: &Prepared<'_>,
+        outputs: &[CompiledOutput],
+        batch_size: usize,
+    ) -> Result<Logs> {
+        let rows = self.infer(&data.refs(), batch_size, true)?;
+        let mut means = vec![0.0f64];
+        let mut outputs = outputs.to_vec();
+        for ((out, rows), y) in outputs.iter_mut().zip(&rows).zip(&data.ys) {
+            let z = rows.logits.as_ref().unwrap_or(&rows.values);
             let targets = match y {
-                Labels::Classes(c) => Targets::Sparse(&c[start..start + len]),
-                Labels::Values(v) => {
-                    values = v.rows(start, len).into_owned();
-                    Targets::Dense(&values)
-                }
+                Labels::Classes(c) => mlp::Targets::Sparse(c),
+                Labels::Values(v) => mlp::Targets::Dense(v),
             };
-            let value = loss_fn.value(act, &zc, &ac, targets).map_err(autodiff::TapeError::from)?;
-            sum += f64::from(value) * len as f64;
-        }
-        self.reset_metrics();
-        let labels = match y {
-            Labels::Classes(c) => BatchLabels::Classes(c),
-            Labels::Values(v) => BatchLabels::Values(v),
-        };
-        if let Some(c) = &mut self.compiled {
-            c.metrics.iter_mut().for_each(|(_, m)| m.update(&a, &labels));
+            let value = if z.nrows() == 0 {
+                0.0
+            } else {
+                f64::from(
+                    out.loss
+                        .to_mlp()
+                        .value(rows.activation, z, &rows.values, targets)
+                        .map_err(autodiff::TapeError::from)?,
+                )
+            };
+            means[0] += out.weight * value;
+            means.push(value);
+            let labels = match y {
+                Labels::Classes(c) => crate::metrics::BatchLabels::Classes(c),
+                Labels::Values(v) => crate::metrics::BatchLabels::Values(v),
+            };
+            for (_, m) in &mut out.metrics {
+                m.reset();
+                m.update(&rows.values, &labels);
+            }
         }
         let mut logs = Logs::new();
-        self.write_logs(&mut logs, "", if n > 0 { sum / n as f64 } else { 0.0 });
+        write_output_logs(&mut logs, "", &means, &outputs);
         Ok(logs)
     }
 
-    /// The outputs (or, with `logits`, the output layer's weighted sums)
-    /// for every sample of `x`, in batches of `batch_size` rows. The rows
-    /// are shared among the cores, each recording on its own copy of the
-    /// tape: a sample's output does not depend on the others, so the
-    /// result is the same on any number of threads.
-    fn infer(&mut self, x: &Tensor, batch_size: usize, logits: bool) -> Result<DMatrix<f32>> {
-        let (n, bs) = (x.len(), batch_size.max(1));
-        let width = self.output_shape().map_or(0, |s| s.iter().product());
+    /// Every output's rows for the samples of `xs`, in batches of
+    /// `batch_size` rows, the rows shared among the cores.
+    fn infer(&self, xs: &[&Tensor], batch_size: usize, logits: bool) -> Result<Vec<OutputRows>> {
+        let graph = self.require_built()?;
+        let n = xs.first().map_or(0, |x| x.len());
+        let bs = batch_size.max(1);
+        let widths: Vec<usize> = graph.output_shapes().iter().map(|s| s.iter().product()).collect();
         let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
         let threads = cores.min(n.div_ceil(bs)).max(1);
         let per_thread = n.div_ceil(bs).div_ceil(threads) * bs;
         let ranges: Vec<(usize, usize)> =
             (0..threads).map(|t| ((t * per_thread).min(n), ((t + 1) * per_thread).min(n))).collect();
         if threads == 1 {
-            return forward_rows(&self.layers, &mut self.tape, x, (0, n), bs, logits, width);
+            return self.forward_rows(xs, (0, n), bs, logits, &widths);
         }
-        let (layers, tape) = (&self.layers, &self.tape);
-        let parts: Vec<Result<DMatrix<f32>>> = std::thread::scope(|scope| {
+        let parts: Vec<Result<Vec<OutputRows>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = ranges
                 .iter()
                 .map(|&range| {
-                    let mut fork = tape.fork();
-                    scope.spawn(move || forward_rows(layers, &mut fork, x, range, bs, logits, width))
+                    let widths = &widths;
+                    scope.spawn(move || self.forward_rows(xs, range, bs, logits, widths))
                 })
                 .collect();
             handles
@@ -566,46 +692,156 @@ impl Model {
                 })
                 .collect()
         });
-        let mut out = DMatrix::zeros(n, width);
+        let mut out: Vec<OutputRows> = widths
+            .iter()
+            .map(|&w| OutputRows {
+                values: DMatrix::zeros(n, w),
+                logits: logits.then(|| DMatrix::zeros(n, w)),
+                activation: Activation::Identity,
+            })
+            .collect();
         for (&(start, end), part) in ranges.iter().zip(parts) {
-            out.rows_mut(start, end - start).copy_from(&part?);
+            for (o, p) in out.iter_mut().zip(part?) {
+                o.values.rows_mut(start, end - start).copy_from(&p.values);
+                if let (Some(all), Some(some)) = (&mut o.logits, &p.logits) {
+                    all.rows_mut(start, end - start).copy_from(some);
+                }
+                o.activation = p.activation;
+            }
         }
         Ok(out)
     }
 
-    /// The model's outputs for `x`, one row per sample (class
-    /// probabilities for a softmax output), computed in batches of
+    /// The outputs for the samples `start..end` of `xs`, batch by batch,
+    /// recorded on a tape of this thread's own.
+    fn forward_rows(
+        &self,
+        xs: &[&Tensor],
+        (start, end): (usize, usize),
+        batch_size: usize,
+        logits: bool,
+        widths: &[usize],
+    ) -> Result<Vec<OutputRows>> {
+        let mut tape = Tape::new();
+        let mut bindings = Bindings::default();
+        self.bind_copies(&mut tape, &mut bindings)?;
+        let mut run = RunBuffers::default();
+        let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
+        let mut batch: Vec<DMatrix<f32>> = xs.iter().map(|_| DMatrix::zeros(0, 0)).collect();
+        let mut out: Vec<OutputRows> = widths
+            .iter()
+            .map(|&w| OutputRows {
+                values: DMatrix::zeros(end - start, w),
+                logits: logits.then(|| DMatrix::zeros(end - start, w)),
+                activation: Activation::Identity,
+            })
+            .collect();
+        let indices: Vec<usize> = (start..end).collect();
+        for (b, chunk) in indices.chunks(batch_size).enumerate() {
+            tape.reset();
+            inputs.clear();
+            for (x, buffer) in xs.iter().zip(&mut batch) {
+                x.gather_rows(chunk, buffer);
+                inputs.push(tape.constant(buffer));
+            }
+            outputs.clear();
+            let mut ctx = CallContext { tape: &mut tape, bindings: &bindings, training: false };
+            self.record(&mut ctx, &inputs, &mut run, &mut outputs)?;
+            for (o, &v) in out.iter_mut().zip(&outputs) {
+                o.values.rows_mut(b * batch_size, chunk.len()).copy_from(tape.try_value(v)?);
+                if let Some(l) = &mut o.logits {
+                    let (z, act) = fused(&tape, v)?;
+                    l.rows_mut(b * batch_size, chunk.len()).copy_from(tape.try_value(z)?);
+                    o.activation = act;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The outputs of a model with one output for `x`, one row per sample
+    /// (class probabilities for a softmax output), computed in batches of
     /// [`INFERENCE_BATCH_SIZE`] rows (Keras: 32; the outputs do not depend
     /// on it).
-    pub fn predict(&mut self, x: &Tensor) -> Result<DMatrix<f32>> {
+    pub fn predict<'a>(&self, x: impl Into<Inputs<'a>>) -> Result<DMatrix<f32>> {
         self.predict_batch_size(x, INFERENCE_BATCH_SIZE)
     }
 
     /// [`Model::predict`] with another batch size.
-    pub fn predict_batch_size(&mut self, x: &Tensor, batch_size: usize) -> Result<DMatrix<f32>> {
-        self.ensure_built(x)?;
-        self.infer(x, batch_size, false)
+    pub fn predict_batch_size<'a>(
+        &self,
+        x: impl Into<Inputs<'a>>,
+        batch_size: usize,
+    ) -> Result<DMatrix<f32>> {
+        let mut outputs = self.predict_outputs_batch_size(x, batch_size)?;
+        if outputs.len() != 1 {
+            return Err(KerasError::Structure {
+                model: self.name.clone(),
+                detail: format!(
+                    "has {} outputs ({}): use predict_outputs, which returns one matrix per output",
+                    outputs.len(),
+                    self.output_names().join(", ")
+                ),
+            });
+        }
+        Ok(outputs.remove(0))
+    }
+
+    /// One matrix per output, in the order of [`Model::output_names`].
+    pub fn predict_outputs<'a>(&self, x: impl Into<Inputs<'a>>) -> Result<Vec<DMatrix<f32>>> {
+        self.predict_outputs_batch_size(x, INFERENCE_BATCH_SIZE)
+    }
+
+    /// [`Model::predict_outputs`] with another batch size.
+    pub fn predict_outputs_batch_size<'a>(
+        &self,
+        x: impl Into<Inputs<'a>>,
+        batch_size: usize,
+    ) -> Result<Vec<DMatrix<f32>>> {
+        let x = x.into();
+        if !self.is_built() {
+            // No weights yet, but the shapes can be checked: a shape error
+            // says more than "not built".
+            let shapes: Vec<Shape> = x.given().iter().map(|t| t.sample_shape().to_vec()).collect();
+            crate::layers::Layer::output_shapes(self, &shapes)?;
+        }
+        let graph = self.require_built()?;
+        let xs = x.arrange(&self.name, &graph.inputs)?;
+        for (t, input) in xs.iter().zip(&graph.inputs) {
+            if t.sample_shape() != input.shape.as_slice() {
+                return Err(
+                    self.input_error(&xs.iter().map(|t| t.sample_shape().to_vec()).collect::<Vec<Shape>>())
+                );
+            }
+        }
+        Ok(self.infer(&xs, batch_size, false)?.into_iter().map(|o| o.values).collect())
     }
 }
 
-/// The outputs of `layers` for the samples `range` of `x`, batch by batch,
-/// recorded on `tape`.
-fn forward_rows(
-    layers: &[Box<dyn crate::layers::Layer>],
-    tape: &mut autodiff::Tape<f32>,
-    x: &Tensor,
-    (start, end): (usize, usize),
-    batch_size: usize,
-    logits: bool,
-    width: usize,
-) -> Result<DMatrix<f32>> {
-    let mut out = DMatrix::zeros(end - start, width);
-    let mut batch = DMatrix::zeros(0, 0);
-    let indices: Vec<usize> = (start..end).collect();
-    for (b, chunk) in indices.chunks(batch_size).enumerate() {
-        x.gather_rows(chunk, &mut batch);
-        let v = record_forward(layers, tape, &batch, false, logits)?;
-        out.rows_mut(b * batch_size, chunk.len()).copy_from(tape.value(v));
+/// Writes `means` (the total loss, then each output's) and each output's
+/// metrics into `logs`, under Keras's keys and in its order: `loss`; for
+/// several outputs `output_loss`, `aux_output_loss`, …; then the metrics
+/// (`accuracy`; for several outputs `output_RootMeanSquaredError`, …,
+/// sorted by key as Keras sorts them).
+fn write_output_logs(logs: &mut Logs, prefix: &str, means: &[f64], outputs: &[CompiledOutput]) {
+    logs.set(&format!("{prefix}loss"), means[0]);
+    if outputs.len() == 1 {
+        for (key, m) in &outputs[0].metrics {
+            logs.set(&format!("{prefix}{key}"), m.result());
+        }
+        return;
     }
-    Ok(out)
+    for (out, &mean) in outputs.iter().zip(&means[1..]) {
+        logs.set(&format!("{prefix}{}_loss", out.name), mean);
+    }
+    let mut metrics: Vec<(String, f64)> = outputs
+        .iter()
+        .flat_map(|out| {
+            out.metrics.iter().map(move |(key, m)| (format!("{prefix}{}_{key}", out.name), m.result()))
+        })
+        .collect();
+    metrics.sort_by(|a, b| a.0.cmp(&b.0));
+    for (key, value) in metrics {
+        logs.set(&key, value);
+    }
 }

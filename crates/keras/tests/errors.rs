@@ -80,14 +80,14 @@ fn fit_on_flattened_images_names_the_input_and_both_shapes() {
 
 #[test]
 fn evaluate_on_flattened_images_names_the_input_and_both_shapes() {
-    let mut model = image_classifier();
+    let model = image_classifier();
     let err = model.evaluate(&tensor(5, &[784]), &classes(5, 10)).unwrap_err();
     assert_mentions(&err.to_string(), &["input_layer", "(None, 28, 28)", "(None, 784)"]);
 }
 
 #[test]
 fn predict_on_flattened_images_names_the_input_and_both_shapes() {
-    let mut model = image_classifier();
+    let model = image_classifier();
     let err = model.predict(&tensor(5, &[784])).unwrap_err();
     assert_mentions(&err.to_string(), &["input_layer", "(None, 28, 28)", "(None, 784)"]);
 }
@@ -96,7 +96,7 @@ fn predict_on_flattened_images_names_the_input_and_both_shapes() {
 fn validation_data_of_another_shape_names_both_shapes() {
     let mut model = image_classifier();
     let (vx, vy) = (tensor(3, &[784]), classes(3, 10));
-    let options = FitOptions { validation_data: Some((&vx, &vy)), ..silent() };
+    let options = FitOptions { validation_data: Some((&vx, &vy).into()), ..silent() };
     let err = model.fit(&tensor(5, &[28, 28]), &classes(5, 10), options).unwrap_err();
     assert_mentions(&err.to_string(), &["(None, 28, 28)", "(None, 784)"]);
 }
@@ -121,7 +121,7 @@ fn fit_with_fewer_labels_than_samples_gives_both_counts() {
 
 #[test]
 fn evaluate_with_more_labels_than_samples_gives_both_counts() {
-    let mut model = small_classifier("sparse_categorical_crossentropy");
+    let model = small_classifier("sparse_categorical_crossentropy");
     let err = model.evaluate(&tensor(6, &[4]), &classes(7, 3)).unwrap_err();
     assert_mentions(&err.to_string(), &["labels", "6", "7", "(6, 4)", "(7,)"]);
 }
@@ -180,7 +180,7 @@ fn label_ten_in_the_validation_data_is_out_of_range_and_says_validation() {
     let mut model = image_classifier();
     let before = model.get_weights().unwrap();
     let (vx, vy) = (tensor(3, &[28, 28]), Labels::Classes(vec![1, 10, 2]));
-    let options = FitOptions { validation_data: Some((&vx, &vy)), ..silent() };
+    let options = FitOptions { validation_data: Some((&vx, &vy).into()), ..silent() };
     let err = model.fit(&tensor(5, &[28, 28]), &classes(5, 10), options).unwrap_err();
     let message = err.to_string();
     assert_mentions(&message, &["sparse_categorical_crossentropy", "label 10", "(None, 10)"]);

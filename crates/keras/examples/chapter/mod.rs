@@ -1,8 +1,13 @@
-//! The chapter's two Sequential examples, as functions that the examples
+//! The chapter's Keras examples, as functions that the examples
 //! (`cargo run --release -p keras --example fashion_mnist`,
-//! `… --example california_regression`), the book's figures and the tests
-//! all call. The listings in the book are the code between the `ANCHOR`
-//! markers.
+//! `… --example california_regression`, `… --example wide_and_deep`), the
+//! book's figures and the tests all call: each includes this module
+//! (`#[path]`), so that the `keras` library itself stays free of datasets
+//! and figures. The listings in the book are the code between the
+//! `ANCHOR` markers.
+#![allow(dead_code)] // each includer uses a part
+
+pub mod functional;
 
 use std::path::Path;
 use std::time::Instant;
@@ -11,12 +16,11 @@ use datasets::{DataDir, california, images, split};
 use nalgebra::DMatrix;
 use serde::Serialize;
 
-use crate::callbacks::{Callback, Control, History, Logs, Verbosity};
-use crate::error::Result;
-use crate::layers::{Dense, Flatten, Input, Normalization};
-use crate::optimizers::Adam;
-use crate::training::FitOptions;
-use crate::{Labels, Sequential, Tensor, argmax};
+use anyhow::Result;
+use keras::callbacks::{Callback, Control, History, Logs, Verbosity};
+use keras::layers::{Dense, Flatten, Input, Normalization};
+use keras::optimizers::Adam;
+use keras::{FitOptions, Labels, Model, Sequential, Tensor, argmax};
 
 /// Times each epoch (training and validation, as Keras's epoch time).
 #[derive(Debug, Default)]
@@ -27,11 +31,11 @@ pub struct EpochTimer {
 }
 
 impl Callback for EpochTimer {
-    fn on_epoch_begin(&mut self, _epoch: usize) {
+    fn on_epoch_begin(&mut self, _epoch: usize, _: &mut Model) {
         self.started = Some(Instant::now());
     }
 
-    fn on_epoch_end(&mut self, _epoch: usize, _logs: &Logs) -> Control {
+    fn on_epoch_end(&mut self, _epoch: usize, _logs: &Logs, _: &mut Model) -> Control {
         if let Some(start) = self.started.take() {
             self.seconds.push(start.elapsed().as_secs_f64());
         }
@@ -121,16 +125,16 @@ pub fn fashion_mnist(dir: &DataDir, options: RunOptions<'_>) -> Result<FashionRe
     // ANCHOR: fashion_data
     let fashion = images::load_fashion_mnist(dir)?;
     let (train, valid) = fashion.train.split_off_last(5_000)?;
-    let (x_train, y_train) = (Tensor::from_images(&train.images), Labels::from(&train.labels[..]));
-    let (x_valid, y_valid) = (Tensor::from_images(&valid.images), Labels::from(&valid.labels[..]));
-    let (x_test, y_test) =
-        (Tensor::from_images(&fashion.test.images), Labels::from(&fashion.test.labels[..]));
+    let scaled = |images: &datasets::idx::Images| Tensor::from_pixels(images.pixels(), &images.shape());
+    let (x_train, y_train) = (scaled(&train.images)?, Labels::from(&train.labels[..]));
+    let (x_valid, y_valid) = (scaled(&valid.images)?, Labels::from(&valid.labels[..]));
+    let (x_test, y_test) = (scaled(&fashion.test.images)?, Labels::from(&fashion.test.labels[..]));
     // ANCHOR_END: fashion_data
     let mut options = options;
 
     // ANCHOR: fashion_model
-    crate::clear_session();
-    crate::set_random_seed(options.seed);
+    keras::clear_session();
+    keras::set_random_seed(options.seed);
     let mut model = Sequential::new(vec![
         Input::new(&[28, 28]).into(),
         Flatten::new().into(),
@@ -153,7 +157,7 @@ pub fn fashion_mnist(dir: &DataDir, options: RunOptions<'_>) -> Result<FashionRe
         &y_train,
         FitOptions {
             epochs: options.epochs,
-            validation_data: Some((&x_valid, &y_valid)),
+            validation_data: Some((&x_valid, &y_valid).into()),
             verbose: options.verbose,
             callbacks,
             ..FitOptions::default()
@@ -233,22 +237,29 @@ fn rows(x: &DMatrix<f64>, y: &nalgebra::DVector<f64>, rows: &[usize]) -> (Tensor
     (xs, ys)
 }
 
-/// The chapter's regression MLP: California housing, Normalization + 3 ×
-/// 50 ReLU + 1 linear output, Adam (1e-3), MSE, 20 epochs.
-pub fn california_regression(dir: &DataDir, options: RunOptions<'_>) -> Result<CaliforniaResult> {
+/// California housing split as in the chapter: scikit-learn's
+/// `train_test_split(random_state=42)` twice; (train, valid, test).
+pub fn california_splits(dir: &DataDir) -> Result<[(Tensor, Labels); 3]> {
     let housing = california::load_california_housing(dir)?;
-    // scikit-learn's train_test_split(random_state=42), twice, as in the chapter.
     let full = split::train_test_split(housing.x.nrows(), split::DEFAULT_TEST_SIZE, 42)?;
     let inner = split::train_test_split(full.train.len(), split::DEFAULT_TEST_SIZE, 42)?;
     let pick = |part: &[usize]| part.iter().map(|&i| full.train[i]).collect::<Vec<_>>();
-    let (x_train, y_train) = rows(&housing.x, &housing.y, &pick(&inner.train));
-    let (x_valid, y_valid) = rows(&housing.x, &housing.y, &pick(&inner.test));
-    let (x_test, y_test) = rows(&housing.x, &housing.y, &full.test);
+    Ok([
+        rows(&housing.x, &housing.y, &pick(&inner.train)),
+        rows(&housing.x, &housing.y, &pick(&inner.test)),
+        rows(&housing.x, &housing.y, &full.test),
+    ])
+}
+
+/// The chapter's regression MLP: California housing, Normalization + 3 ×
+/// 50 ReLU + 1 linear output, Adam (1e-3), MSE, 20 epochs.
+pub fn california_regression(dir: &DataDir, options: RunOptions<'_>) -> Result<CaliforniaResult> {
+    let [(x_train, y_train), (x_valid, y_valid), (x_test, y_test)] = california_splits(dir)?;
     let mut options = options;
 
     // ANCHOR: california_model
-    crate::clear_session();
-    crate::set_random_seed(options.seed);
+    keras::clear_session();
+    keras::set_random_seed(options.seed);
     let mut norm_layer = Normalization::new();
     norm_layer.adapt(&x_train)?;
     let mut model = Sequential::new(vec![
@@ -274,7 +285,7 @@ pub fn california_regression(dir: &DataDir, options: RunOptions<'_>) -> Result<C
         &y_train,
         FitOptions {
             epochs: options.epochs,
-            validation_data: Some((&x_valid, &y_valid)),
+            validation_data: Some((&x_valid, &y_valid).into()),
             verbose: options.verbose,
             callbacks,
             ..FitOptions::default()
@@ -285,7 +296,7 @@ pub fn california_regression(dir: &DataDir, options: RunOptions<'_>) -> Result<C
     let x_new = x_test.slice(0, 3)?;
     let y_pred = model.predict(&x_new)?;
     // ANCHOR_END: california_fit
-    let Labels::Values(targets) = &y_test else { unreachable!("regression targets are values") };
+    let Labels::Values(targets) = &y_test else { anyhow::bail!("regression targets are values") };
     Ok(CaliforniaResult {
         summary,
         history,
@@ -331,6 +342,15 @@ pub fn sample_images(path: &Path, dir: &DataDir) -> Result<()> {
     Ok(())
 }
 
+/// The first three test images with the class the model predicts for
+/// each (Figure 10-12).
+pub fn predicted_test_images(path: &Path, dir: &DataDir, predicted: &[String]) -> Result<()> {
+    let data = images::load_fashion_mnist(dir)?;
+    let pictures: Vec<&[u8]> = (0..predicted.len()).map(|i| data.test.images.image(i)).collect();
+    plotting::image_grid(path, &pictures, 28, 28, predicted, predicted.len(), 3)?;
+    Ok(())
+}
+
 /// The errors a learner meets with the chapter's model, each caused on
 /// purpose on small synthetic data, with the message it gives.
 pub fn error_gallery() -> Result<String> {
@@ -339,7 +359,7 @@ pub fn error_gallery() -> Result<String> {
         Tensor::new((0..n * size).map(|i| (i % 7) as f32 / 7.0).collect(), &[&[n], shape].concat())
     };
     let fashion_model = |flatten: bool| {
-        let mut layers: Vec<Box<dyn crate::layers::Layer>> = vec![Input::new(&[28, 28]).into()];
+        let mut layers: Vec<Box<dyn keras::layers::Layer>> = vec![Input::new(&[28, 28]).into()];
         if flatten {
             layers.push(Flatten::new().into());
         }
@@ -347,11 +367,11 @@ pub fn error_gallery() -> Result<String> {
         layers.push(Dense::new(10).activation("softmax").into());
         Sequential::new(layers)
     };
-    crate::clear_session();
+    keras::clear_session();
     let quiet = || FitOptions { verbose: Verbosity::Silent, ..FitOptions::default() };
     let x = images(64, &[28, 28])?;
     let labels = Labels::Classes((0..64).map(|i| i % 10).collect());
-    let mut cases: Vec<(&str, std::result::Result<(), crate::KerasError>)> = Vec::new();
+    let mut cases: Vec<(&str, std::result::Result<(), keras::KerasError>)> = Vec::new();
 
     cases.push(("a forgotten Flatten", fashion_model(false).map(|_| ())));
     let mut model = fashion_model(true)?;
@@ -359,7 +379,7 @@ pub fn error_gallery() -> Result<String> {
     cases.push(("images flattened by hand", model.fit(&images(64, &[784])?, &labels, quiet()).map(|_| ())));
     let short = Labels::Classes((0..60).map(|i| i % 10).collect());
     cases.push(("fewer labels than images", model.fit(&x, &short, quiet()).map(|_| ())));
-    let one_hot = Labels::Values(crate::to_categorical(&(0..64).map(|i| i % 10).collect::<Vec<_>>(), 10)?);
+    let one_hot = Labels::Values(keras::to_categorical(&(0..64).map(|i| i % 10).collect::<Vec<_>>(), 10)?);
     cases.push(("one-hot labels with the sparse loss", model.fit(&x, &one_hot, quiet()).map(|_| ())));
     let out_of_range = Labels::Classes((0..64).map(|i| i % 11).collect());
     cases.push(("a label out of range", model.fit(&x, &out_of_range, quiet()).map(|_| ())));

@@ -13,28 +13,33 @@
 //! let hidden = Dense::new(300).activation("relu").kernel_initializer("he_normal");
 //! assert_eq!(hidden.name(), "dense");
 //! assert_eq!(hidden.units(), 300);
+//! assert!(Dense::new(10).activation("rellu").check().is_err());
 //! ```
 
-use autodiff::{Tape, Var};
+use autodiff::Var;
 use mlp::Activation;
+use serde_json::json;
 
-use super::{Arg, BuildContext, CallOptions, Layer, Weight};
+use super::{BuildContext, CallContext, Layer, LayerId, Shape, single_input};
+use crate::arg::Arg;
 use crate::error::{KerasError, Result};
 use crate::initializers::Initializer;
 use crate::session::unique_name;
 use crate::tensor::shape_string;
+use crate::variable::Variable;
 
 /// A fully connected layer.
 #[derive(Clone, Debug)]
 pub struct Dense {
     name: String,
+    id: LayerId,
     units: usize,
     activation: Arg<Activation>,
-    resolved: Activation,
     kernel_initializer: Arg<Initializer>,
     bias_initializer: Arg<Initializer>,
     use_bias: bool,
-    weights: Vec<Weight>,
+    kernel: Option<Variable>,
+    bias: Option<Variable>,
 }
 
 impl Dense {
@@ -43,20 +48,20 @@ impl Dense {
     pub fn new(units: usize) -> Dense {
         Dense {
             name: unique_name("dense"),
+            id: LayerId::new(),
             units,
             activation: Arg::Value(Activation::Identity),
-            resolved: Activation::Identity,
             kernel_initializer: Arg::Value(Initializer::GlorotUniform),
             bias_initializer: Arg::Value(Initializer::Zeros),
             use_bias: true,
-            weights: Vec::new(),
+            kernel: None,
+            bias: None,
         }
     }
 
     /// The activation, by name (`"relu"`) or value.
     pub fn activation(mut self, activation: impl Into<Arg<Activation>>) -> Dense {
         self.activation = activation.into();
-        self.resolved = self.activation.resolve().unwrap_or(Activation::Identity);
         self
     }
 
@@ -88,6 +93,14 @@ impl Dense {
     pub fn units(&self) -> usize {
         self.units
     }
+
+    fn named_error(&self, e: KerasError) -> KerasError {
+        KerasError::Argument(format!("layer \"{}\": {e}", self.name))
+    }
+
+    fn resolved_activation(&self) -> Result<Activation> {
+        self.activation.resolve().map_err(|e| self.named_error(e))
+    }
 }
 
 impl Layer for Dense {
@@ -99,52 +112,123 @@ impl Layer for Dense {
         "Dense"
     }
 
-    fn build(&mut self, input_shape: &[usize], ctx: &mut BuildContext<'_>) -> Result<Vec<usize>> {
-        let error = |detail: String| Err(KerasError::Shape { layer: self.name.clone(), detail });
-        let &[inputs] = input_shape else {
-            return error(format!(
-                "Dense takes one vector per sample, shape (None, features), but got {}: \
-                 add a Flatten layer before it",
-                shape_string(None, input_shape)
-            ));
-        };
+    fn id(&self) -> LayerId {
+        self.id
+    }
+
+    fn check(&self) -> Result<()> {
+        self.resolved_activation()?;
+        self.kernel_initializer.resolve().map_err(|e| self.named_error(e))?;
+        self.bias_initializer.resolve().map_err(|e| self.named_error(e))?;
         if self.units == 0 {
-            return error("a Dense layer needs at least one unit".to_string());
+            return Err(KerasError::Shape {
+                layer: self.name.clone(),
+                detail: "a Dense layer needs at least one unit".to_string(),
+            });
         }
-        self.resolved = self
-            .activation
-            .resolve()
-            .map_err(|e| KerasError::Argument(format!("layer \"{}\": {e}", self.name)))?;
-        let init = |arg: &Arg<Initializer>| {
-            arg.resolve().map_err(|e| KerasError::Argument(format!("layer \"{}\": {e}", self.name)))
+        Ok(())
+    }
+
+    fn output_shapes(&self, inputs: &[Shape]) -> Result<Vec<Shape>> {
+        self.check()?;
+        let input = single_input(&self.name, "Dense", inputs)?;
+        let &[features] = input.as_slice() else {
+            return Err(KerasError::Shape {
+                layer: self.name.clone(),
+                detail: format!(
+                    "Dense takes one vector per sample, shape (None, features), but got {}: \
+                     add a Flatten layer before it",
+                    shape_string(None, input)
+                ),
+            });
         };
-        let (kernel_init, bias_init) = (init(&self.kernel_initializer)?, init(&self.bias_initializer)?);
-        let kernel = ctx.initial(kernel_init, inputs, self.units);
-        self.weights = vec![ctx.add_weight(&self.name, "kernel", kernel, true)?];
-        if self.use_bias {
-            let bias = ctx.initial(bias_init, 1, self.units);
-            self.weights.push(ctx.add_weight(&self.name, "bias", bias, true)?);
+        if let Some(kernel) = &self.kernel
+            && kernel.value.nrows() != features
+        {
+            return Err(KerasError::Shape {
+                layer: self.name.clone(),
+                detail: format!(
+                    "this layer was built for inputs of shape {}, but is now given {}",
+                    shape_string(None, &[kernel.value.nrows()]),
+                    shape_string(None, input)
+                ),
+            });
         }
-        Ok(vec![self.units])
+        Ok(vec![vec![self.units]])
     }
 
-    fn weights(&self) -> &[Weight] {
-        &self.weights
+    fn build(&mut self, inputs: &[Shape], ctx: &mut BuildContext<'_>) -> Result<Vec<Shape>> {
+        let output = self.output_shapes(inputs)?;
+        if self.kernel.is_none() {
+            let inputs = inputs[0][0];
+            let kernel_init = self.kernel_initializer.resolve()?;
+            let bias_init = self.bias_initializer.resolve()?;
+            self.kernel =
+                Some(Variable::new(&self.name, "kernel", ctx.initial(kernel_init, inputs, self.units), true));
+            if self.use_bias {
+                self.bias =
+                    Some(Variable::new(&self.name, "bias", ctx.initial(bias_init, 1, self.units), true));
+            }
+        }
+        Ok(output)
     }
 
-    fn call(&self, tape: &mut Tape<f32>, x: Var, options: CallOptions) -> Result<Var> {
-        let mut z = tape.matmul(x, self.weights[0].var)?;
-        if let Some(bias) = self.weights.get(1) {
-            z = tape.add_bias(z, bias.var)?;
+    fn is_built(&self) -> bool {
+        self.kernel.is_some()
+    }
+
+    fn call(&self, ctx: &mut CallContext<'_>, inputs: &[Var], outputs: &mut Vec<Var>) -> Result<()> {
+        let kernel = self.kernel.as_ref().ok_or_else(|| KerasError::NotBuilt(self.name.clone()))?;
+        let mut z = ctx.tape.matmul(inputs[0], ctx.weight(kernel)?)?;
+        if let Some(bias) = &self.bias {
+            z = ctx.tape.add_bias(z, ctx.weight(bias)?)?;
         }
-        if options.skip_activation || self.resolved == Activation::Identity {
-            Ok(z)
+        let activation = self.resolved_activation()?;
+        outputs.push(if activation == Activation::Identity {
+            z
         } else {
-            Ok(tape.activation(z, self.resolved)?)
-        }
+            ctx.tape.activation(z, activation)?
+        });
+        Ok(())
     }
 
-    fn activation(&self) -> Option<Activation> {
-        Some(self.resolved)
+    fn visit_weights<'a>(&'a self, f: &mut dyn FnMut(&'a Variable)) {
+        self.kernel.iter().chain(&self.bias).for_each(f);
+    }
+
+    fn visit_weights_mut(&mut self, f: &mut dyn FnMut(&mut Variable)) {
+        self.kernel.iter_mut().chain(&mut self.bias).for_each(f);
+    }
+
+    fn config(&self) -> serde_json::Value {
+        let activation = match &self.activation {
+            Arg::Name(n) => n.clone(),
+            Arg::Value(a) => keras_activation_name(*a).to_string(),
+        };
+        let init = |arg: &Arg<Initializer>| {
+            arg.resolve().map(Initializer::config).unwrap_or(serde_json::Value::Null)
+        };
+        json!({
+            "name": self.name,
+            "trainable": true,
+            "dtype": "float32",
+            "units": self.units,
+            "activation": activation,
+            "use_bias": self.use_bias,
+            "kernel_initializer": init(&self.kernel_initializer),
+            "bias_initializer": init(&self.bias_initializer),
+            "kernel_regularizer": null,
+            "bias_regularizer": null,
+            "kernel_constraint": null,
+            "bias_constraint": null,
+        })
+    }
+}
+
+/// Keras's name of an activation (`linear` for the identity).
+pub(crate) fn keras_activation_name(a: Activation) -> &'static str {
+    match a {
+        Activation::Identity => "linear",
+        other => other.name(),
     }
 }

@@ -5,9 +5,10 @@
 //! flattening changes the shape the next layer sees, not the data: the
 //! layer records nothing.
 
-use autodiff::{Tape, Var};
+use autodiff::Var;
+use serde_json::json;
 
-use super::{BuildContext, CallOptions, Layer, Weight};
+use super::{CallContext, Layer, LayerId, Shape, single_input};
 use crate::error::Result;
 use crate::session::unique_name;
 
@@ -15,12 +16,13 @@ use crate::session::unique_name;
 #[derive(Clone, Debug)]
 pub struct Flatten {
     name: String,
+    id: LayerId,
 }
 
 impl Flatten {
     /// A flatten layer with a fresh name (`flatten`, `flatten_1`, …).
     pub fn new() -> Flatten {
-        Flatten { name: unique_name("flatten") }
+        Flatten { name: unique_name("flatten"), id: LayerId::new() }
     }
 
     /// The same layer under another name.
@@ -45,15 +47,20 @@ impl Layer for Flatten {
         "Flatten"
     }
 
-    fn build(&mut self, input_shape: &[usize], _: &mut BuildContext<'_>) -> Result<Vec<usize>> {
-        Ok(vec![input_shape.iter().product()])
+    fn id(&self) -> LayerId {
+        self.id
     }
 
-    fn weights(&self) -> &[Weight] {
-        &[]
+    fn output_shapes(&self, inputs: &[Shape]) -> Result<Vec<Shape>> {
+        Ok(vec![vec![single_input(&self.name, "Flatten", inputs)?.iter().product()]])
     }
 
-    fn call(&self, _: &mut Tape<f32>, x: Var, _: CallOptions) -> Result<Var> {
-        Ok(x)
+    fn call(&self, _: &mut CallContext<'_>, inputs: &[Var], outputs: &mut Vec<Var>) -> Result<()> {
+        outputs.push(inputs[0]);
+        Ok(())
+    }
+
+    fn config(&self) -> serde_json::Value {
+        json!({ "name": self.name, "trainable": true, "dtype": "float32", "data_format": "channels_last" })
     }
 }

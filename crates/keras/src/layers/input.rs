@@ -1,29 +1,87 @@
 //! `Input`: the shape of one sample, declared up front so that the model
 //! can be built (and summarized) before it sees any data.
+//!
+//! As in Keras, [`Input::new`] returns a symbolic tensor, the start of a
+//! Functional model; in a [`Sequential`](crate::Sequential) list it
+//! becomes the model's [`InputLayer`].
+//!
+//! ```
+//! use keras::layers::{Dense, Input, LayerCall};
+//! keras::clear_session();
+//! let input = Input::new(&[8]).named("features");
+//! let hidden = Dense::new(30).activation("relu").apply(&input)?;
+//! assert_eq!(hidden.shape(), &[30]);
+//! assert_eq!(input.name(), "features");
+//! # Ok::<(), keras::KerasError>(())
+//! ```
 
-use autodiff::{Tape, Var};
+use autodiff::Var;
+use serde_json::json;
 
-use super::{BuildContext, CallOptions, Layer, Weight};
+use super::{CallContext, Layer, LayerId, Shape};
 use crate::error::{KerasError, Result};
+use crate::graph::KerasTensor;
 use crate::session::unique_name;
 use crate::tensor::shape_string;
 
-/// Declares the model's input: the shape of one sample (`[28, 28]` for a
-/// Fashion-MNIST image), without the batch dimension.
-#[derive(Clone, Debug)]
-pub struct Input {
-    name: String,
-    shape: Vec<usize>,
-}
+/// Keras's `keras.Input(shape=…, name=…)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Input;
 
 impl Input {
-    /// An input of samples of this shape.
-    pub fn new(shape: &[usize]) -> Input {
-        Input { name: unique_name("input_layer"), shape: shape.to_vec() }
+    /// A symbolic input of samples of this shape (without the batch
+    /// dimension), named `input_layer`, `input_layer_1`, …
+    #[allow(clippy::new_ret_no_self)] // Keras's spelling: Input(shape) makes a tensor
+    pub fn new(shape: &[usize]) -> KerasTensor {
+        KerasTensor::input(InputLayer::new(shape))
     }
 }
 
-impl Layer for Input {
+/// The layer behind an input: it holds the declared shape and passes the
+/// data on.
+#[derive(Clone, Debug)]
+pub struct InputLayer {
+    name: String,
+    id: LayerId,
+    shape: Shape,
+    /// Set when a tensor that is not an input was used as a layer.
+    misuse: Option<String>,
+}
+
+impl InputLayer {
+    /// An input layer for samples of this shape.
+    pub fn new(shape: &[usize]) -> InputLayer {
+        InputLayer {
+            name: unique_name("input_layer"),
+            id: LayerId::new(),
+            shape: shape.to_vec(),
+            misuse: None,
+        }
+    }
+
+    pub(crate) fn renamed(&self, name: &str) -> InputLayer {
+        InputLayer { name: name.to_string(), ..self.clone() }
+    }
+
+    /// A stand-in that reports, when used, that this tensor is no input.
+    pub(crate) fn misused(tensor: &str) -> InputLayer {
+        InputLayer {
+            name: tensor.to_string(),
+            id: LayerId::new(),
+            shape: Vec::new(),
+            misuse: Some(format!(
+                "the tensor \"{tensor}\" is the output of a layer, not an Input: only Input tensors can start a Sequential model"
+            )),
+        }
+    }
+
+    /// The shape of one sample.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+}
+
+impl Layer for InputLayer {
     fn name(&self) -> &str {
         &self.name
     }
@@ -32,29 +90,49 @@ impl Layer for Input {
         "InputLayer"
     }
 
+    fn id(&self) -> LayerId {
+        self.id
+    }
+
+    fn check(&self) -> Result<()> {
+        match &self.misuse {
+            Some(message) => Err(KerasError::Argument(message.clone())),
+            None => Ok(()),
+        }
+    }
+
     fn declared_input(&self) -> Option<&[usize]> {
         Some(&self.shape)
     }
 
-    fn build(&mut self, input_shape: &[usize], _: &mut BuildContext<'_>) -> Result<Vec<usize>> {
-        if input_shape != self.shape {
-            return Err(KerasError::Shape {
+    fn output_shapes(&self, inputs: &[Shape]) -> Result<Vec<Shape>> {
+        self.check()?;
+        match inputs {
+            [] => Ok(vec![self.shape.clone()]),
+            [given] if *given == self.shape => Ok(vec![self.shape.clone()]),
+            [given] => Err(KerasError::Shape {
                 layer: self.name.clone(),
                 detail: format!(
                     "expected input of shape {}, got {}",
                     shape_string(None, &self.shape),
-                    shape_string(None, input_shape)
+                    shape_string(None, given)
                 ),
-            });
+            }),
+            _ => Err(KerasError::Shape {
+                layer: self.name.clone(),
+                detail: format!("an input takes one array, got {}", inputs.len()),
+            }),
         }
-        Ok(self.shape.clone())
     }
 
-    fn weights(&self) -> &[Weight] {
-        &[]
+    fn call(&self, _: &mut CallContext<'_>, inputs: &[Var], outputs: &mut Vec<Var>) -> Result<()> {
+        outputs.push(inputs[0]);
+        Ok(())
     }
 
-    fn call(&self, _: &mut Tape<f32>, x: Var, _: CallOptions) -> Result<Var> {
-        Ok(x)
+    fn config(&self) -> serde_json::Value {
+        let mut shape: Vec<serde_json::Value> = vec![serde_json::Value::Null];
+        shape.extend(self.shape.iter().map(|&d| json!(d)));
+        json!({ "name": self.name, "batch_shape": shape, "dtype": "float32", "sparse": false })
     }
 }

@@ -21,13 +21,15 @@
 
 use std::sync::Mutex;
 
-use autodiff::{Tape, Var};
+use autodiff::Var;
 use nalgebra::DMatrix;
+use serde_json::json;
 
-use super::{BuildContext, CallOptions, Layer, Weight};
+use super::{BuildContext, CallContext, Layer, LayerId, Shape, single_input};
 use crate::error::{KerasError, Result};
 use crate::session::unique_name;
 use crate::tensor::{Tensor, shape_string};
+use crate::variable::Variable;
 
 /// Keras's `backend.epsilon()`: the smallest standard deviation divided by.
 const EPSILON: f32 = 1e-7;
@@ -36,11 +38,25 @@ const EPSILON: f32 = 1e-7;
 #[derive(Debug)]
 pub struct Normalization {
     name: String,
+    id: LayerId,
     /// Statistics learned by `adapt` before the layer was built.
     adapted: Option<[Vec<f32>; 3]>,
-    weights: Vec<Weight>,
+    /// Mean, variance and count, once built.
+    weights: Vec<Variable>,
     /// 1 / max(√variance, ε), recomputed at each call without allocating.
     scale: Mutex<DMatrix<f32>>,
+}
+
+impl Clone for Normalization {
+    fn clone(&self) -> Normalization {
+        Normalization {
+            name: self.name.clone(),
+            id: self.id,
+            adapted: self.adapted.clone(),
+            weights: self.weights.clone(),
+            scale: Mutex::new(DMatrix::zeros(0, 0)),
+        }
+    }
 }
 
 impl Normalization {
@@ -49,6 +65,7 @@ impl Normalization {
     pub fn new() -> Normalization {
         Normalization {
             name: unique_name("normalization"),
+            id: LayerId::new(),
             adapted: None,
             weights: Vec::new(),
             scale: Mutex::new(DMatrix::zeros(0, 0)),
@@ -61,10 +78,9 @@ impl Normalization {
         self
     }
 
-    /// Learns each feature's mean and variance from `x` (before the layer
-    /// is added to a model; afterwards use `Model::adapt`).
+    /// Learns each feature's mean and variance from `x`.
     pub fn adapt(&mut self, x: &Tensor) -> Result<()> {
-        Layer::adapt(self, x).map(|_| ())
+        Layer::adapt(self, x)
     }
 
     /// The adapted means, if [`Normalization::adapt`] ran.
@@ -97,6 +113,10 @@ impl Default for Normalization {
     }
 }
 
+fn row(v: &[f32]) -> DMatrix<f32> {
+    DMatrix::from_row_slice(1, v.len(), v)
+}
+
 impl Layer for Normalization {
     fn name(&self) -> &str {
         &self.name
@@ -106,58 +126,107 @@ impl Layer for Normalization {
         "Normalization"
     }
 
-    fn build(&mut self, input_shape: &[usize], ctx: &mut BuildContext<'_>) -> Result<Vec<usize>> {
-        let d = self.check_shape(input_shape)?;
-        let [mean, variance, count] = match &self.adapted {
-            Some([m, v, c]) if m.len() == d => [m.clone(), v.clone(), c.clone()],
-            Some([m, ..]) => {
-                return Err(KerasError::Shape {
-                    layer: self.name.clone(),
-                    detail: format!(
-                        "adapted on {} features but the model gives it {}",
-                        m.len(),
-                        shape_string(None, input_shape)
-                    ),
-                });
-            }
-            None => [vec![0.0; d], vec![1.0; d], vec![0.0]],
+    fn id(&self) -> LayerId {
+        self.id
+    }
+
+    fn output_shapes(&self, inputs: &[Shape]) -> Result<Vec<Shape>> {
+        let input = single_input(&self.name, "Normalization", inputs)?;
+        let d = self.check_shape(input)?;
+        let known =
+            self.weights.first().map(|w| w.value.ncols()).or(self.adapted.as_ref().map(|a| a[0].len()));
+        match known {
+            Some(k) if k != d => Err(KerasError::Shape {
+                layer: self.name.clone(),
+                detail: format!(
+                    "adapted on {k} features but the model gives it {}",
+                    shape_string(None, input)
+                ),
+            }),
+            _ => Ok(vec![vec![d]]),
+        }
+    }
+
+    fn build(&mut self, inputs: &[Shape], _: &mut BuildContext<'_>) -> Result<Vec<Shape>> {
+        let output = self.output_shapes(inputs)?;
+        if self.weights.is_empty() {
+            let d = output[0][0];
+            let [mean, variance, count] = match &self.adapted {
+                Some([m, v, c]) => [m.clone(), v.clone(), c.clone()],
+                None => [vec![0.0; d], vec![1.0; d], vec![0.0]],
+            };
+            self.weights = vec![
+                Variable::new(&self.name, "mean", row(&mean), false),
+                Variable::new(&self.name, "variance", row(&variance), false),
+                Variable::new(&self.name, "count", row(&count), false),
+            ];
+        }
+        Ok(output)
+    }
+
+    fn is_built(&self) -> bool {
+        !self.weights.is_empty()
+    }
+
+    fn call(&self, ctx: &mut CallContext<'_>, inputs: &[Var], outputs: &mut Vec<Var>) -> Result<()> {
+        let [mean, variance] = match self.weights.as_slice() {
+            [m, v, _] => [ctx.weight(m)?, ctx.weight(v)?],
+            _ => return Err(KerasError::NotBuilt(self.name.clone())),
         };
-        let row = |v: Vec<f32>| DMatrix::from_row_slice(1, v.len(), &v);
-        self.weights = vec![
-            ctx.add_weight(&self.name, "mean", row(mean), false)?,
-            ctx.add_weight(&self.name, "variance", row(variance), false)?,
-            ctx.add_weight(&self.name, "count", row(count), false)?,
-        ];
-        Ok(vec![d])
-    }
-
-    fn weights(&self) -> &[Weight] {
-        &self.weights
-    }
-
-    fn call(&self, tape: &mut Tape<f32>, x: Var, _: CallOptions) -> Result<Var> {
-        let [mean, variance, _] = [0, 1, 2].map(|i| self.weights[i].var);
-        let negative_mean = tape.scale(mean, -1.0)?;
-        let centered = tape.add_bias(x, negative_mean)?;
+        let negative_mean = ctx.tape.scale(mean, -1.0)?;
+        let centered = ctx.tape.add_bias(inputs[0], negative_mean)?;
         let mut scale = self.scale.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let var = tape.value(variance);
+        let var = ctx.tape.try_value(variance)?;
         if scale.shape() != var.shape() {
             *scale = DMatrix::zeros(var.nrows(), var.ncols());
         }
         for (s, &v) in scale.iter_mut().zip(var.iter()) {
             *s = 1.0 / v.sqrt().max(EPSILON);
         }
-        let scale = tape.constant(&scale);
-        Ok(tape.scale_columns(centered, scale)?)
+        let scale = ctx.tape.constant(&scale);
+        outputs.push(ctx.tape.scale_columns(centered, scale)?);
+        Ok(())
     }
 
-    fn adapt(&mut self, x: &Tensor) -> Result<Vec<DMatrix<f32>>> {
+    fn visit_weights<'a>(&'a self, f: &mut dyn FnMut(&'a Variable)) {
+        self.weights.iter().for_each(f);
+    }
+
+    fn visit_weights_mut(&mut self, f: &mut dyn FnMut(&mut Variable)) {
+        self.weights.iter_mut().for_each(f);
+    }
+
+    fn config(&self) -> serde_json::Value {
+        json!({
+            "name": self.name,
+            "trainable": true,
+            "dtype": "float32",
+            "axis": [-1],
+            "invert": false,
+            "mean": null,
+            "variance": null,
+        })
+    }
+
+    fn adapt(&mut self, x: &Tensor) -> Result<()> {
         let d = self.check_shape(x.sample_shape())?;
         if x.is_empty() {
             return Err(KerasError::Argument(format!(
                 "layer \"{}\": adapt needs at least one sample",
                 self.name
             )));
+        }
+        if let Some(w) = self.weights.first()
+            && w.value.ncols() != d
+        {
+            return Err(KerasError::Shape {
+                layer: self.name.clone(),
+                detail: format!(
+                    "built for {} features, cannot adapt to samples of shape {}",
+                    w.value.ncols(),
+                    shape_string(None, x.sample_shape())
+                ),
+            });
         }
         // Accumulate in f64: a sum of 16,512 f32 values loses digits.
         let n = x.len() as f64;
@@ -174,8 +243,10 @@ impl Layer for Normalization {
         }
         let to_f32 = |v: &[f64], divisor: f64| v.iter().map(|&s| (s / divisor) as f32).collect::<Vec<f32>>();
         let stats = [to_f32(&mean, 1.0), to_f32(&variance, n), vec![x.len() as f32]];
-        let values = stats.iter().map(|v| DMatrix::from_row_slice(1, v.len(), v)).collect();
+        for (w, s) in self.weights.iter_mut().zip(&stats) {
+            w.value = row(s);
+        }
         self.adapted = Some(stats);
-        Ok(values)
+        Ok(())
     }
 }
