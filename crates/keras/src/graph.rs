@@ -63,17 +63,13 @@ impl KerasTensor {
     /// A tensor that is not an input keeps its name.
     pub fn named(self, name: &str) -> KerasTensor {
         match self.node.layer.declared_input() {
-            Some(shape) if self.node.inputs.is_empty() => {
-                let mut layer = InputLayer::new(shape);
-                layer = layer.renamed(name);
-                KerasTensor::input(layer)
-            }
+            Some(shape) if self.node.inputs.is_empty() => KerasTensor::input(InputLayer::with_name(name, shape)),
             _ => self,
         }
     }
 
     pub(crate) fn input_layer(&self) -> Option<InputLayer> {
-        self.is_input().then(|| InputLayer::new(self.shape()).renamed(self.name()))
+        self.is_input().then(|| InputLayer::with_name(self.name(), self.shape()))
     }
 }
 

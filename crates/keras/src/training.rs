@@ -151,6 +151,11 @@ impl Model {
         self.compiled.as_ref().map(|c| c.optimizer)
     }
 
+    /// The optimizer and its slots, once compiled.
+    pub fn optimizer_state(&self) -> Option<&crate::optimizers::OptimizerState> {
+        self.compiled.as_ref().map(|c| &c.state)
+    }
+
     /// Steps the optimizer has taken (Keras's `optimizer.iterations`).
     pub fn iterations(&self) -> i32 {
         self.compiled.as_ref().map_or(0, |c| c.state.iterations())

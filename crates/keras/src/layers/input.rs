@@ -59,8 +59,9 @@ impl InputLayer {
         }
     }
 
-    pub(crate) fn renamed(&self, name: &str) -> InputLayer {
-        InputLayer { name: name.to_string(), ..self.clone() }
+    /// An input layer with this name (no name is drawn from the session).
+    pub(crate) fn with_name(name: &str, shape: &[usize]) -> InputLayer {
+        InputLayer { name: name.to_string(), id: LayerId::new(), shape: shape.to_vec(), misuse: None }
     }
 
     /// A stand-in that reports, when used, that this tensor is no input.
