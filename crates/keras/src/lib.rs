@@ -3,13 +3,20 @@
 //! The second half of the chapter builds networks with Keras. This crate
 //! gives the same API in Rust, on stage 4's autodiff tape, in `f32`:
 //!
-//! - [`layers`]: `Input`, `Flatten`, `Dense`, `Normalization`;
-//! - [`Sequential`] and [`Model`]: `summary`, `get_layer`, `get_weights`,
-//!   `set_weights`;
+//! - [`layers`]: `Input`, `Flatten`, `Dense`, `Normalization`,
+//!   `Concatenate`, each following one contract ([`layers::Layer`]);
+//! - three ways to build a [`Model`]: [`Sequential`] (a chain),
+//!   [`Model::functional`] (a graph of layer calls on symbolic tensors) and
+//!   [`Model::subclassed`] (a [`Subclass`] whose `call` is Rust code); a
+//!   model is also a layer;
+//! - `summary`, `layers`, `get_layer`, `get_weights`, `set_weights`; the
+//!   weights are [`Variable`]s with stable identities and Keras paths;
 //! - `compile` with [`losses`], [`optimizers`] and [`metrics`] by name or
-//!   value; `fit` with a Keras-like progress bar, validation, class and
-//!   sample weights and [`callbacks`]; `evaluate`; `predict`;
-//! - [`Tensor`] and [`Labels`] for data, [`to_categorical`] and [`argmax`].
+//!   value, per output for models with several ([`CompileOptions`]); `fit`
+//!   with a Keras-like progress bar, validation, class and sample weights
+//!   and [`callbacks`]; `evaluate`; `predict` (`&self`, on every core);
+//! - [`Tensor`] and [`Labels`] for data, one, a list or a map by name
+//!   ([`Inputs`], [`Targets`]); [`to_categorical`] and [`argmax`].
 //!
 //! ```
 //! use keras::layers::{Dense, Input};

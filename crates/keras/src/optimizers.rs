@@ -1,7 +1,7 @@
 //! Optimizers, as Keras names and configures them: `"sgd"` is plain
 //! mini-batch gradient descent with learning rate 0.01, `"adam"` Adam with
-//! 0.001. They run stage 3's update rules (now generic over the float
-//! type) on the `f32` weights of the tape.
+//! 0.001. They run stage 3's update rules (generic over the float type) on
+//! the `f32` weights, with the slots (velocities, moments) kept per weight.
 //!
 //! ```
 //! use keras::optimizers::{Adam, OptimizerArg, SGD};
