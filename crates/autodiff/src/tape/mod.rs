@@ -4,10 +4,16 @@
 //! Every operation appends a node holding its result and the indices of its
 //! inputs. [`Tape::backward`] walks the list from the end: it seeds the
 //! scalar result with gradient 1, and each node, in reverse order, applies
-//! its backward rule (which sits right under its forward rule in
-//! `Tape::run`) to add its share to its inputs'
-//! gradients. One backward pass yields the gradient of the result with
-//! respect to every node that asked for one.
+//! its backward rule to add its share to its inputs' gradients. One
+//! backward pass yields the gradient of the result with respect to every
+//! node that asked for one.
+//!
+//! Each family of operations has its own file (`matmul.rs`, `broadcast.rs`,
+//! `elementwise.rs`, `reduce.rs`, `reshape.rs`, `activation.rs`,
+//! `loss.rs`), where each operation's constructor checks the shapes and
+//! records the node, then come its forward rule and its backward rule.
+//! This file holds the tape itself: its nodes, the dispatch from a node to
+//! its rules, and the backward walk.
 //!
 //! Parameters are nodes that survive [`Tape::reset`]; everything recorded
 //! after them is cleared by `reset`, but its buffers are kept and reused by
@@ -30,9 +36,16 @@
 
 use std::fmt;
 
-use mlp::matmul::{column_sums, gemm};
-use mlp::{Activation, Loss, Targets};
+use mlp::{Activation, Loss};
 use nalgebra::{DMatrix, RealField};
+
+mod activation;
+mod broadcast;
+mod elementwise;
+mod loss;
+mod matmul;
+mod reduce;
+mod reshape;
 
 /// Which rule of an operation to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -543,8 +556,9 @@ impl<T: RealField + Copy> Tape<T> {
         v
     }
 
-    /// Runs node `i`'s rule in one direction. Each operation's backward
-    /// rule sits right under its forward rule:
+    /// Runs node `i`'s rule in one direction: the rule of its operation,
+    /// which sits in the file of its family of operations, next to the
+    /// operation's constructor:
     ///
     /// - forward: compute the node's value from its inputs' values;
     /// - backward: given the node's gradient `dy`, add its share to each
@@ -552,436 +566,43 @@ impl<T: RealField + Copy> Tape<T> {
     fn run(&mut self, i: usize, pass: Pass) -> Result<()> {
         let (before, rest) = self.nodes.split_at_mut(i);
         let node = &mut rest[0];
-        let (rows, cols) = node.value.shape();
-        let op = node.op;
-        let dy = &node.grad;
-        match (op, pass) {
-            (Op::Parameter | Op::Constant, Pass::Forward) => {}
-            (Op::Parameter | Op::Constant, Pass::Backward) => {}
-            // ANCHOR: matmul_forward
-            (Op::MatMul(a, b), Pass::Forward) => gemm(
-                &mut node.value,
-                T::one(),
-                &before[a.index].value,
-                false,
-                &before[b.index].value,
-                false,
-                T::zero(),
-            ),
-            // ANCHOR_END: matmul_forward
-            // ANCHOR: matmul_backward
-            (Op::MatMul(a, b), Pass::Backward) => {
-                // dA = dY·Bᵀ, dB = Aᵀ·dY
-                if before[a.index].needs_grad {
-                    if a == b {
-                        let n = &mut before[a.index];
-                        let fresh = n.begin_grad();
-                        gemm(&mut n.grad, T::one(), dy, false, &n.value, true, beta(fresh));
-                    } else {
-                        let (an, bn) = two(before, a.index, b.index);
-                        let fresh = an.begin_grad();
-                        gemm(&mut an.grad, T::one(), dy, false, &bn.value, true, beta(fresh));
-                    }
-                }
-                if before[b.index].needs_grad {
-                    if a == b {
-                        let n = &mut before[b.index];
-                        let fresh = n.begin_grad();
-                        gemm(&mut n.grad, T::one(), &n.value, true, dy, false, beta(fresh));
-                    } else {
-                        let (bn, an) = two(before, b.index, a.index);
-                        let fresh = bn.begin_grad();
-                        gemm(&mut bn.grad, T::one(), &an.value, true, dy, false, beta(fresh));
-                    }
-                }
-            }
-            // ANCHOR_END: matmul_backward
-            (Op::AddBias(x, b), Pass::Forward) => {
-                let (x, b) = (&before[x.index].value, &before[b.index].value);
-                for ((o, &xv), (j, _)) in
-                    node.value.as_mut_slice().iter_mut().zip(x.as_slice()).zip(indices(rows, cols))
-                {
-                    *o = xv + b[j];
-                }
-            }
-            (Op::AddBias(x, b), Pass::Backward) => {
-                if before[x.index].needs_grad {
-                    before[x.index].add_scaled(dy.as_slice(), T::one());
-                }
-                if before[b.index].needs_grad {
-                    fit(&mut node.aux, 1, cols);
-                    column_sums(dy, node.aux.as_mut_slice());
-                    let sums = &node.aux;
-                    before[b.index].add_scaled(sums.as_slice(), T::one());
-                }
-            }
-            (Op::ScaleColumns(x, s), Pass::Forward) => {
-                let (x, s) = (&before[x.index].value, &before[s.index].value);
-                for ((o, &xv), (j, _)) in
-                    node.value.as_mut_slice().iter_mut().zip(x.as_slice()).zip(indices(rows, cols))
-                {
-                    *o = xv * s[j];
-                }
-            }
-            (Op::ScaleColumns(x, s), Pass::Backward) => {
-                // dX = dY ⊙ s (row broadcast), ds = column sums of dY ⊙ X
-                if before[x.index].needs_grad && x == s {
-                    let n = &mut before[x.index];
-                    let fresh = n.begin_grad();
-                    let (grad, value) = (&mut n.grad, &n.value);
-                    accumulate(grad, fresh, |k| dy[k] * value[k / rows]);
-                } else if before[x.index].needs_grad {
-                    let (xn, sn) = two(before, x.index, s.index);
-                    let fresh = xn.begin_grad();
-                    accumulate(&mut xn.grad, fresh, |k| dy[k] * sn.value[k / rows]);
-                }
-                if before[s.index].needs_grad {
-                    fit(&mut node.aux, 1, cols);
-                    let xv = &before[x.index].value;
-                    for (j, sum) in node.aux.as_mut_slice().iter_mut().enumerate() {
-                        *sum = dy.column(j).dot(&xv.column(j));
-                    }
-                    let sums = &node.aux;
-                    before[s.index].add_scaled(sums.as_slice(), T::one());
-                }
-            }
-            (Op::Add(a, b), Pass::Forward) => {
-                zip_into(&mut node.value, &before[a.index].value, &before[b.index].value, |x, y| x + y)
-            }
-            (Op::Sub(a, b), Pass::Forward) => {
-                zip_into(&mut node.value, &before[a.index].value, &before[b.index].value, |x, y| x - y)
-            }
+        match (node.op, pass) {
+            (Op::Parameter | Op::Constant, _) => {}
+            (Op::MatMul(a, b), Pass::Forward) => matmul::forward(before, node, a, b),
+            (Op::MatMul(a, b), Pass::Backward) => matmul::backward(before, node, a, b),
+            (Op::AddBias(x, b), Pass::Forward) => broadcast::add_bias_forward(before, node, x, b),
+            (Op::AddBias(x, b), Pass::Backward) => broadcast::add_bias_backward(before, node, x, b),
+            (Op::ScaleColumns(x, s), Pass::Forward) => broadcast::scale_columns_forward(before, node, x, s),
+            (Op::ScaleColumns(x, s), Pass::Backward) => broadcast::scale_columns_backward(before, node, x, s),
+            (Op::Add(a, b), Pass::Forward) => elementwise::add_forward(before, node, a, b),
+            (Op::Sub(a, b), Pass::Forward) => elementwise::sub_forward(before, node, a, b),
             (Op::Add(a, b) | Op::Sub(a, b), Pass::Backward) => {
-                let sign = if matches!(op, Op::Sub(..)) { -T::one() } else { T::one() };
-                if before[a.index].needs_grad {
-                    before[a.index].add_scaled(dy.as_slice(), T::one());
-                }
-                if before[b.index].needs_grad {
-                    before[b.index].add_scaled(dy.as_slice(), sign);
-                }
+                elementwise::add_sub_backward(before, node, a, b)
             }
-            (Op::Mul(a, b), Pass::Forward) => {
-                zip_into(&mut node.value, &before[a.index].value, &before[b.index].value, |x, y| x * y)
-            }
-            (Op::Mul(a, b), Pass::Backward) => {
-                // dA = dY ⊙ B, dB = dY ⊙ A
-                for (target, other) in [(a, b), (b, a)] {
-                    if !before[target.index].needs_grad {
-                        continue;
-                    }
-                    if a == b {
-                        let n = &mut before[target.index];
-                        let fresh = n.begin_grad();
-                        let (grad, value) = (&mut n.grad, &n.value);
-                        accumulate(grad, fresh, |k| dy[k] * value[k]);
-                    } else {
-                        let (tn, on) = two(before, target.index, other.index);
-                        let fresh = tn.begin_grad();
-                        accumulate(&mut tn.grad, fresh, |k| dy[k] * on.value[k]);
-                    }
-                }
-            }
-            (Op::Scale(a, s), Pass::Forward) => map_into(&mut node.value, &before[a.index].value, |x| s * x),
-            (Op::Scale(a, s), Pass::Backward) => before[a.index].add_scaled(dy.as_slice(), s),
-            (Op::Sum(a, axis) | Op::Mean(a, axis), Pass::Forward) => {
-                let a = &before[a.index].value;
-                let count = match axis {
-                    Axis::All => a.len(),
-                    Axis::Rows => a.ncols(),
-                    Axis::Columns => a.nrows(),
-                };
-                let k = if matches!(op, Op::Mean(..)) { T::one() / from_usize(count) } else { T::one() };
-                match axis {
-                    Axis::All => node.value[0] = k * a.sum(),
-                    Axis::Rows => {
-                        for r in 0..a.nrows() {
-                            node.value[r] = k * a.row(r).sum();
-                        }
-                    }
-                    Axis::Columns => {
-                        column_sums(a, node.value.as_mut_slice());
-                        node.value.as_mut_slice().iter_mut().for_each(|v| *v *= k);
-                    }
-                }
-            }
-            (Op::Sum(a, axis) | Op::Mean(a, axis), Pass::Backward) => {
-                let an = &mut before[a.index];
-                let (ar, ac) = an.value.shape();
-                let count = match axis {
-                    Axis::All => ar * ac,
-                    Axis::Rows => ac,
-                    Axis::Columns => ar,
-                };
-                let k = if matches!(op, Op::Mean(..)) { T::one() / from_usize(count) } else { T::one() };
-                an.add_grad(|idx| {
-                    let (r, c) = (idx % ar, idx / ar);
-                    k * match axis {
-                        Axis::All => dy[0],
-                        Axis::Rows => dy[r],
-                        Axis::Columns => dy[c],
-                    }
-                });
-            }
-            (Op::Transpose(a), Pass::Forward) => node.value.copy_from(&before[a.index].value.transpose()),
-            (Op::Transpose(a), Pass::Backward) => before[a.index].add_grad(|idx| {
-                // entry (r, c) of A is entry (c, r) of Y = Aᵀ, which has `rows` = A's columns
-                let (ar, _) = (cols, rows);
-                let (r, c) = (idx % ar, idx / ar);
-                dy[(c, r)]
-            }),
+            (Op::Mul(a, b), Pass::Forward) => elementwise::mul_forward(before, node, a, b),
+            (Op::Mul(a, b), Pass::Backward) => elementwise::mul_backward(before, node, a, b),
+            (Op::Scale(a, s), Pass::Forward) => elementwise::scale_forward(before, node, a, s),
+            (Op::Scale(a, s), Pass::Backward) => elementwise::scale_backward(before, node, a, s),
+            (Op::Sum(a, axis) | Op::Mean(a, axis), Pass::Forward) => reduce::forward(before, node, a, axis),
+            (Op::Sum(a, axis) | Op::Mean(a, axis), Pass::Backward) => reduce::backward(before, node, a, axis),
+            (Op::Transpose(a), Pass::Forward) => reshape::transpose_forward(before, node, a),
+            (Op::Transpose(a), Pass::Backward) => reshape::transpose_backward(before, node, a),
             (Op::SliceColumns(a, start), Pass::Forward) => {
-                node.value.copy_from(&before[a.index].value.columns(start, cols))
+                reshape::slice_columns_forward(before, node, a, start)
             }
             (Op::SliceColumns(a, start), Pass::Backward) => {
-                let an = &mut before[a.index];
-                let ar = an.value.nrows();
-                an.add_grad(|idx| {
-                    let c = idx / ar;
-                    if c >= start && c < start + cols { dy[idx - start * ar] } else { T::zero() }
-                });
+                reshape::slice_columns_backward(before, node, a, start)
             }
-            (Op::Concat(a, b), Pass::Forward) => {
-                let (a, b) = (&before[a.index].value, &before[b.index].value);
-                node.value.columns_mut(0, a.ncols()).copy_from(a);
-                node.value.columns_mut(a.ncols(), b.ncols()).copy_from(b);
-            }
-            (Op::Concat(a, b), Pass::Backward) => {
-                let split = before[a.index].value.len();
-                if before[a.index].needs_grad {
-                    before[a.index].add_scaled(&dy.as_slice()[..split], T::one());
-                }
-                if before[b.index].needs_grad {
-                    before[b.index].add_scaled(&dy.as_slice()[split..], T::one());
-                }
-            }
-            (Op::Activation(a, act), Pass::Forward) => {
-                node.value.copy_from(&before[a.index].value);
-                act.forward_mut(&mut node.value);
-            }
-            (Op::Activation(a, act), Pass::Backward) => {
-                // dA = dY ⊙ φ′(A), through the mlp crate's rule. A first
-                // contribution is computed in the input's own gradient
-                // buffer; a later one goes through scratch space.
-                let an = &mut before[a.index];
-                if an.begin_grad() {
-                    an.grad.copy_from(dy);
-                    act.backward_mut(&an.value, &node.value, &mut an.grad);
-                } else {
-                    fit(&mut node.aux, rows, cols);
-                    node.aux.copy_from(dy);
-                    act.backward_mut(&an.value, &node.value, &mut node.aux);
-                    an.grad.as_mut_slice().iter_mut().zip(node.aux.as_slice()).for_each(|(g, &d)| *g += d);
-                }
-            }
-            (Op::Loss(z, act, loss), Pass::Forward) => {
-                // The targets were stored by `Tape::loss`.
-                let zv = &before[z.index].value;
-                fit(&mut node.aux, zv.nrows(), zv.ncols());
-                node.aux.copy_from(zv);
-                act.forward_mut(&mut node.aux);
-                let t =
-                    if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
-                let w = (!node.weights.is_empty()).then_some(node.weights.as_slice());
-                node.value[0] = loss.weighted_value(act, zv, &node.aux, t, w)?;
-            }
-            (Op::Loss(z, act, loss), Pass::Backward) => {
-                let t =
-                    if node.sparse { Targets::Sparse(&node.labels) } else { Targets::Dense(&node.targets) };
-                let w = (!node.weights.is_empty()).then_some(node.weights.as_slice());
-                let zn = &mut before[z.index];
-                // The targets were checked when the loss was recorded.
-                if loss.weighted_gradient(act, &zn.value, &node.aux, t, w, &mut node.aux2).is_ok() {
-                    let (scale, dz) = (dy[0], &node.aux2);
-                    zn.add_scaled(dz.as_slice(), scale);
-                }
-            }
-            (Op::L2(a, c), Pass::Forward) => node.value[0] = c * before[a.index].value.norm_squared(),
-
-            (Op::L2(a, c), Pass::Backward) => {
-                // d(c Σ a²) = 2c·a
-                let two_c_dy = (c + c) * dy[0];
-                let n = &mut before[a.index];
-                let fresh = n.begin_grad();
-                let (grad, value) = (&mut n.grad, &n.value);
-                accumulate(grad, fresh, |k| two_c_dy * value[k]);
-            }
+            (Op::Concat(a, b), Pass::Forward) => reshape::concat_forward(before, node, a, b),
+            (Op::Concat(a, b), Pass::Backward) => reshape::concat_backward(before, node, a, b),
+            (Op::Activation(a, act), Pass::Forward) => activation::forward(before, node, a, act),
+            (Op::Activation(a, act), Pass::Backward) => activation::backward(before, node, a, act),
+            (Op::Loss(z, act, kind), Pass::Forward) => loss::loss_forward(before, node, z, act, kind)?,
+            (Op::Loss(z, act, kind), Pass::Backward) => loss::loss_backward(before, node, z, act, kind),
+            (Op::L2(a, c), Pass::Forward) => loss::l2_forward(before, node, a, c),
+            (Op::L2(a, c), Pass::Backward) => loss::l2_backward(before, node, a, c),
         }
         Ok(())
-    }
-
-    /// `A·B`.
-    pub fn matmul(&mut self, a: Var, b: Var) -> Result<Var> {
-        let ((ar, ac), (br, bc)) = self.shapes(a, b)?;
-        if ac != br {
-            return Err(Self::shape_error("matmul", format!("A is {ar}×{ac} but B is {br}×{bc}")));
-        }
-        Ok(self.record(Op::MatMul(a, b), ar, bc))
-    }
-
-    /// `X + b`, with the 1×m row `b` added to every row of `X`.
-    pub fn add_bias(&mut self, x: Var, b: Var) -> Result<Var> {
-        let ((xr, xc), (br, bc)) = self.shapes(x, b)?;
-        if (br, bc) != (1, xc) {
-            return Err(Self::shape_error(
-                "add_bias",
-                format!("X is {xr}×{xc}, so b must be 1×{xc}, not {br}×{bc}"),
-            ));
-        }
-        Ok(self.record(Op::AddBias(x, b), xr, xc))
-    }
-
-    fn same_shape(&mut self, op: Op<T>, a: Var, b: Var) -> Result<Var> {
-        let (sa, sb) = self.shapes(a, b)?;
-        if sa != sb {
-            return Err(Self::shape_error(
-                op.name(),
-                format!("{}×{} and {}×{} differ", sa.0, sa.1, sb.0, sb.1),
-            ));
-        }
-        Ok(self.record(op, sa.0, sa.1))
-    }
-
-    /// `X ⊙ s`: every row of `X` multiplied entry by entry by the 1×m row `s`
-    /// (a per-feature scale, as in a normalization layer).
-    pub fn scale_columns(&mut self, x: Var, s: Var) -> Result<Var> {
-        let ((xr, xc), (sr, sc)) = self.shapes(x, s)?;
-        if (sr, sc) != (1, xc) {
-            return Err(Self::shape_error(
-                "scale_columns",
-                format!("X is {xr}×{xc} but s is {sr}×{sc}, not 1×{xc}"),
-            ));
-        }
-        Ok(self.record(Op::ScaleColumns(x, s), xr, xc))
-    }
-
-    /// `A + B` (same shapes).
-    pub fn add(&mut self, a: Var, b: Var) -> Result<Var> {
-        self.same_shape(Op::Add(a, b), a, b)
-    }
-
-    /// `A − B` (same shapes).
-    pub fn sub(&mut self, a: Var, b: Var) -> Result<Var> {
-        self.same_shape(Op::Sub(a, b), a, b)
-    }
-
-    /// `A ⊙ B`, entry by entry (same shapes).
-    pub fn mul(&mut self, a: Var, b: Var) -> Result<Var> {
-        self.same_shape(Op::Mul(a, b), a, b)
-    }
-
-    /// `s·A`.
-    pub fn scale(&mut self, a: Var, s: T) -> Result<Var> {
-        self.check(a)?;
-        let (r, c) = self.nodes[a.index].value.shape();
-        Ok(self.record(Op::Scale(a, s), r, c))
-    }
-
-    fn reduce(&mut self, op: Op<T>, a: Var, axis: Axis) -> Result<Var> {
-        self.check(a)?;
-        let (r, c) = self.nodes[a.index].value.shape();
-        let (rows, cols) = match axis {
-            Axis::All => (1, 1),
-            Axis::Rows => (r, 1),
-            Axis::Columns => (1, c),
-        };
-        Ok(self.record(op, rows, cols))
-    }
-
-    /// The sum of `A` along `axis`.
-    pub fn sum(&mut self, a: Var, axis: Axis) -> Result<Var> {
-        self.reduce(Op::Sum(a, axis), a, axis)
-    }
-
-    /// The mean of `A` along `axis`.
-    pub fn mean(&mut self, a: Var, axis: Axis) -> Result<Var> {
-        self.reduce(Op::Mean(a, axis), a, axis)
-    }
-
-    /// `Aᵀ`.
-    pub fn transpose(&mut self, a: Var) -> Result<Var> {
-        self.check(a)?;
-        let (r, c) = self.nodes[a.index].value.shape();
-        Ok(self.record(Op::Transpose(a), c, r))
-    }
-
-    /// Columns `start .. start + width` of `A` (for models with several inputs).
-    pub fn slice_columns(&mut self, a: Var, start: usize, width: usize) -> Result<Var> {
-        self.check(a)?;
-        let (r, c) = self.nodes[a.index].value.shape();
-        if start + width > c || width == 0 {
-            return Err(Self::shape_error(
-                "slice_columns",
-                format!("columns {start}..{} of a {r}×{c} matrix", start + width),
-            ));
-        }
-        Ok(self.record(Op::SliceColumns(a, start), r, width))
-    }
-
-    /// `[A B]`: the columns of `A`, then those of `B` (same number of rows).
-    pub fn concat(&mut self, a: Var, b: Var) -> Result<Var> {
-        let ((ar, ac), (br, bc)) = self.shapes(a, b)?;
-        if ar != br {
-            return Err(Self::shape_error(
-                "concat",
-                format!("{ar}×{ac} and {br}×{bc} have different numbers of rows"),
-            ));
-        }
-        Ok(self.record(Op::Concat(a, b), ar, ac + bc))
-    }
-
-    /// `φ(A)` for one of the `mlp` crate's activations.
-    pub fn activation(&mut self, a: Var, act: Activation) -> Result<Var> {
-        self.check(a)?;
-        let (r, c) = self.nodes[a.index].value.shape();
-        Ok(self.record(Op::Activation(a, act), r, c))
-    }
-
-    /// `c · Σ a²`, a 1×1 ℓ2 penalty.
-    pub fn l2(&mut self, a: Var, c: T) -> Result<Var> {
-        self.check(a)?;
-        Ok(self.record(Op::L2(a, c), 1, 1))
-    }
-
-    /// The mean `loss` of the output layer whose weighted sums are `z` and
-    /// whose activation is `act`, against `targets` (1×1). The activation is
-    /// part of the node, so that softmax with cross-entropy and sigmoid with
-    /// binary cross-entropy are computed from `z`, stably, and their
-    /// gradient is `(ŷ − y)/m`.
-    pub fn loss(&mut self, z: Var, act: Activation, loss: Loss, targets: Targets<'_, T>) -> Result<Var> {
-        self.weighted_loss(z, act, loss, targets, None)
-    }
-
-    /// [`Tape::loss`] with each instance's loss multiplied by its weight
-    /// (class or sample weights), still divided by the number of instances.
-    pub fn weighted_loss(
-        &mut self,
-        z: Var,
-        act: Activation,
-        loss: Loss,
-        targets: Targets<'_, T>,
-        weights: Option<&[T]>,
-    ) -> Result<Var> {
-        self.check(z)?;
-        let (v, _, node) = self.push(Op::Loss(z, act, loss), 1, 1);
-        node.weights.clear();
-        node.weights.extend_from_slice(weights.unwrap_or(&[]));
-        match targets {
-            Targets::Dense(y) => {
-                fit(&mut node.targets, y.nrows(), y.ncols());
-                node.targets.copy_from(y);
-                node.sparse = false;
-            }
-            Targets::Sparse(labels) => {
-                node.labels.clear();
-                node.labels.extend_from_slice(labels);
-                node.sparse = true;
-            }
-        }
-        if let Err(e) = self.run(v.index, Pass::Forward) {
-            self.len -= 1; // leave no half-made node behind
-            return Err(e);
-        }
-        Ok(v)
     }
 
     /// Differentiates the 1×1 node `root` with respect to every node that
@@ -1056,31 +677,4 @@ impl<T: RealField + Copy> fmt::Display for Tape<T> {
         }
         Ok(())
     }
-}
-
-/// `(row, column)` of each storage index of a `rows × cols` matrix, in
-/// storage (column-major) order; only the column is used by `add_bias`.
-fn indices(rows: usize, cols: usize) -> impl Iterator<Item = (usize, usize)> {
-    (0..cols).flat_map(move |c| (0..rows).map(move |_| (c, c)))
-}
-
-fn zip_into<T: RealField + Copy>(
-    out: &mut DMatrix<T>,
-    a: &DMatrix<T>,
-    b: &DMatrix<T>,
-    f: impl Fn(T, T) -> T,
-) {
-    for ((o, &x), &y) in out.as_mut_slice().iter_mut().zip(a.as_slice()).zip(b.as_slice()) {
-        *o = f(x, y);
-    }
-}
-
-fn map_into<T: RealField + Copy>(out: &mut DMatrix<T>, a: &DMatrix<T>, f: impl Fn(T) -> T) {
-    for (o, &x) in out.as_mut_slice().iter_mut().zip(a.as_slice()) {
-        *o = f(x);
-    }
-}
-
-fn from_usize<T: RealField + Copy>(n: usize) -> T {
-    T::from_usize(n).unwrap_or_else(T::one)
 }
