@@ -110,7 +110,7 @@ impl Forward<'_, '_> {
     pub fn call(&mut self, layer: &dyn Layer, inputs: &[Value]) -> Result<Value> {
         match &mut self.mode {
             Mode::Shapes { shapes, calls } => {
-                let given: Vec<Shape> = inputs.iter().map(|v| shapes[v.0].clone()).collect();
+                let given = lookup(shapes, inputs)?;
                 let mut out = layer.output_shapes(&given)?;
                 if out.len() != 1 {
                     return Err(KerasError::Argument(format!(
@@ -124,8 +124,9 @@ impl Forward<'_, '_> {
                 Ok(Value(shapes.len() - 1))
             }
             Mode::Run { ctx, run } => {
+                let args = lookup(&run.values, inputs)?;
                 run.args.clear();
-                run.args.extend(inputs.iter().map(|v| run.values[v.0]));
+                run.args.extend(args);
                 run.outs.clear();
                 layer.call(ctx, &run.args, &mut run.outs)?;
                 let out = run.outs.first().copied().ok_or_else(|| {
@@ -141,15 +142,19 @@ impl Forward<'_, '_> {
     pub fn concatenate(&mut self, inputs: &[Value]) -> Result<Value> {
         match &mut self.mode {
             Mode::Shapes { shapes, .. } => {
-                let given: Vec<Shape> = inputs.iter().map(|v| shapes[v.0].clone()).collect();
+                let given = lookup(shapes, inputs)?;
                 let out = Concatenate::new().named("concatenate").output_shapes(&given)?;
                 shapes.push(out[0].clone());
                 Ok(Value(shapes.len() - 1))
             }
             Mode::Run { ctx, run } => {
-                let mut joined = run.values[inputs[0].0];
-                for v in &inputs[1..] {
-                    joined = ctx.tape.concat(joined, run.values[v.0])?;
+                let values = lookup(&run.values, inputs)?;
+                let Some((&first, rest)) = values.split_first() else {
+                    return Err(KerasError::Argument("concatenate needs at least one value".to_string()));
+                };
+                let mut joined = first;
+                for &v in rest {
+                    joined = ctx.tape.concat(joined, v)?;
                 }
                 run.values.push(joined);
                 Ok(Value(run.values.len() - 1))
@@ -165,6 +170,19 @@ impl Forward<'_, '_> {
             Mode::Run { .. } => None,
         }
     }
+}
+
+/// The entries of `table` that `values` name, or an error for a value that
+/// does not belong to this pass.
+fn lookup<T: Clone>(table: &[T], values: &[Value]) -> Result<Vec<T>> {
+    values
+        .iter()
+        .map(|v| {
+            table.get(v.0).cloned().ok_or_else(|| {
+                KerasError::Argument(format!("value {} does not belong to this forward pass", v.0))
+            })
+        })
+        .collect()
 }
 
 /// Runs `call` on shapes, builds every layer from what it received, and
