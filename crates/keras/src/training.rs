@@ -193,6 +193,18 @@ impl Model {
         Ok(())
     }
 
+    /// One tensor per model input, in the model's order, each of the
+    /// input's shape.
+    fn arrange_inputs<'a>(&self, x: &Inputs<'a>) -> Result<Vec<&'a Tensor>> {
+        let graph = self.require_built()?;
+        let xs = x.arrange(&self.name, &graph.inputs)?;
+        if xs.iter().zip(&graph.inputs).any(|(t, input)| t.sample_shape() != input.shape.as_slice()) {
+            let given: Vec<Shape> = xs.iter().map(|t| t.sample_shape().to_vec()).collect();
+            return Err(self.input_error(&given));
+        }
+        Ok(xs)
+    }
+
     /// Checks the data against the model's inputs and outputs and puts
     /// the labels in the form each loss takes.
     fn prepare<'a>(
@@ -202,14 +214,7 @@ impl Model {
         outputs: &[CompiledOutput],
     ) -> Result<Prepared<'a>> {
         let graph = self.require_built()?;
-        let xs = x.arrange(&self.name, &graph.inputs)?;
-        for (t, input) in xs.iter().zip(&graph.inputs) {
-            if t.sample_shape() != input.shape.as_slice() {
-                return Err(
-                    self.input_error(&xs.iter().map(|t| t.sample_shape().to_vec()).collect::<Vec<Shape>>())
-                );
-            }
-        }
+        let xs = self.arrange_inputs(x)?;
         let ys = y.arrange(&self.name, &graph.output_names)?;
         let shapes = graph.output_shapes();
         let several = outputs.len() > 1;
@@ -810,15 +815,7 @@ impl Model {
             let shapes: Vec<Shape> = x.given().iter().map(|t| t.sample_shape().to_vec()).collect();
             crate::layers::Layer::output_shapes(self, &shapes)?;
         }
-        let graph = self.require_built()?;
-        let xs = x.arrange(&self.name, &graph.inputs)?;
-        for (t, input) in xs.iter().zip(&graph.inputs) {
-            if t.sample_shape() != input.shape.as_slice() {
-                return Err(
-                    self.input_error(&xs.iter().map(|t| t.sample_shape().to_vec()).collect::<Vec<Shape>>())
-                );
-            }
-        }
+        let xs = self.arrange_inputs(&x)?;
         Ok(self.infer(&xs, batch_size, false)?.into_iter().map(|o| o.values).collect())
     }
 }
