@@ -71,6 +71,10 @@ fn error_gallery_shows_an_error_for_every_case() {
         "rellu",
         "not built",
         "compiled",
+        "(None, 28, 28)",
+        "disconnected",
+        "expects 2 inputs",
+        "no input named \"input_deeep\"",
     ] {
         assert!(text.contains(phrase), "missing {phrase:?} in\n{text}");
     }

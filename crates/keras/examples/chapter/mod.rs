@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use anyhow::Result;
 use keras::callbacks::{Callback, Control, History, Logs, Verbosity};
-use keras::layers::{Dense, Flatten, Input, Normalization};
+use keras::layers::{Dense, Flatten, Input, LayerCall, Normalization, concatenate};
 use keras::optimizers::Adam;
 use keras::{FitOptions, Labels, Model, Sequential, Tensor, argmax};
 
@@ -394,6 +394,28 @@ pub fn error_gallery() -> Result<String> {
     cases.push((
         "fit before compile",
         lazy.fit(&images(4, &[8])?, &Labels::from(&[1.0f32; 4][..]), quiet()).map(|_| ()),
+    ));
+
+    // The Functional API's own mistakes.
+    keras::clear_session();
+    let input_wide = Input::new(&[5]).named("input_wide");
+    let input_deep = Input::new(&[6]).named("input_deep");
+    let hidden = Dense::new(30).activation("relu").apply(&input_deep)?;
+    cases.push((
+        "concatenating a vector with an image",
+        concatenate(&[&input_wide, &Input::new(&[28, 28])]).map(|_| ()),
+    ));
+    let output = Dense::new(1).apply(&concatenate(&[&input_wide, &hidden])?)?;
+    cases.push((
+        "a model given only one of its two inputs",
+        Model::functional(&input_deep, &output).map(|_| ()),
+    ));
+    let model = Model::functional([&input_wide, &input_deep], &output)?;
+    let (wide, deep) = (images(4, &[5])?, images(4, &[6])?);
+    cases.push(("one array for a model with two inputs", model.predict(&wide).map(|_| ())));
+    cases.push((
+        "a misspelt input name",
+        model.predict([("input_wide", &wide), ("input_deeep", &deep)]).map(|_| ()),
     ));
 
     let mut out = String::new();
