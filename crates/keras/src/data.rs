@@ -245,6 +245,14 @@ impl Batch {
     }
 }
 
+/// Reused vectors for recording a graph's calls.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RunBuffers {
+    pub values: Vec<autodiff::Var>,
+    pub args: Vec<autodiff::Var>,
+    pub outs: Vec<autodiff::Var>,
+}
+
 /// Everything a training step reuses from step to step: the tape, the
 /// weights' bindings, the batch, the node lists.
 #[derive(Clone, Debug, Default)]
@@ -252,7 +260,7 @@ pub(crate) struct Scratch {
     pub tape: autodiff::Tape<f32>,
     pub bindings: crate::layers::Bindings,
     pub batch: Batch,
-    pub run: crate::model::RunBuffers,
+    pub run: RunBuffers,
     pub inputs: Vec<autodiff::Var>,
     pub outputs: Vec<autodiff::Var>,
     /// The last epoch's order of the samples, so that fitting twice

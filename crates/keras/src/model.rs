@@ -42,10 +42,10 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
 use crate::compile::Compiled;
-use crate::data::Scratch;
+use crate::data::{RunBuffers, Scratch};
 use crate::error::{KerasError, Result};
-use crate::graph::{self, Graph, GraphInput, KerasTensor};
-use crate::layers::{Bindings, BuildContext, CallContext, Layer, LayerId, Shape};
+use crate::graph::{self, Graph, GraphInput};
+use crate::layers::{Bindings, BuildContext, CallContext, KerasTensor, Layer, LayerId, Shape};
 use crate::session::{next_seed, unique_name};
 use crate::subclass::{self, Subclass};
 use crate::tensor::shape_string;
@@ -179,14 +179,6 @@ fn write_weights<'a>(layers: impl IntoIterator<Item = &'a mut dyn Layer>, values
             }
         });
     }
-}
-
-/// Reused vectors for recording a graph's calls.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct RunBuffers {
-    pub values: Vec<Var>,
-    pub args: Vec<Var>,
-    pub outs: Vec<Var>,
 }
 
 impl Model {
@@ -359,11 +351,14 @@ impl Model {
                 self.rng = rng;
             }
             Kind::Functional => unreachable!("a functional model is built when it is made"),
-            Kind::Subclassed(_) => {
-                let mut model = self.clone();
-                let graph = subclass::build(&mut model, &shapes)?;
-                model.graph = Some(graph);
-                *self = model;
+            Kind::Subclassed(sub) => {
+                // Build a copy, so that a failure changes nothing.
+                let (mut sub, mut rng) = (sub.clone(), self.rng.clone());
+                let (graph, shapes) = subclass::build(sub.as_mut(), &mut rng, &shapes)?;
+                self.kind = Kind::Subclassed(sub);
+                self.rng = rng;
+                self.graph = Some(graph);
+                self.subclass_shapes = shapes;
             }
         }
         if let Some(c) = &mut self.compiled {

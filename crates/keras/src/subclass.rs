@@ -51,7 +51,9 @@ use autodiff::Var;
 use crate::error::{KerasError, Result};
 use crate::graph::{Graph, GraphInput, SlotSource};
 use crate::layers::{BuildContext, CallContext, Concatenate, Layer, LayerId, Shape};
-use crate::model::{Model, RunBuffers};
+use rand_chacha::ChaCha8Rng;
+
+use crate::data::RunBuffers;
 
 /// A model written as Rust code (Keras's `class MyModel(keras.Model)`).
 pub trait Subclass: fmt::Debug + Send + Sync + SubclassClone {
@@ -188,11 +190,12 @@ fn lookup<T: Clone>(table: &[T], values: &[Value]) -> Result<Vec<T>> {
 /// Runs `call` on shapes, builds every layer from what it received, and
 /// returns the model's graph (inputs and outputs only: the calls are in
 /// the Rust code).
-pub(crate) fn build(model: &mut Model, inputs: &[Shape]) -> Result<Graph> {
-    let name = model.name.clone();
-    let crate::model::Kind::Subclassed(sub) = &mut model.kind else {
-        return Err(KerasError::Argument(format!("model \"{name}\" is not subclassed")));
-    };
+#[allow(clippy::type_complexity)]
+pub(crate) fn build(
+    sub: &mut dyn Subclass,
+    rng: &mut ChaCha8Rng,
+    inputs: &[Shape],
+) -> Result<(Graph, Vec<(String, Shape)>)> {
     let mut calls = Vec::new();
     let outputs = {
         let mut f = Forward { mode: Mode::Shapes { shapes: inputs.to_vec(), calls: &mut calls } };
@@ -201,7 +204,7 @@ pub(crate) fn build(model: &mut Model, inputs: &[Shape]) -> Result<Graph> {
         let Mode::Shapes { shapes, .. } = f.mode else { unreachable!("built in shape mode") };
         outputs.iter().map(|v| shapes[v.0].clone()).collect::<Vec<Shape>>()
     };
-    let mut ctx = BuildContext { rng: &mut model.rng };
+    let mut ctx = BuildContext { rng };
     let mut layer_shapes = Vec::new();
     for layer in sub.layers_mut() {
         if let Some((_, given, out)) = calls.iter().find(|(id, ..)| *id == layer.id()) {
@@ -220,8 +223,7 @@ pub(crate) fn build(model: &mut Model, inputs: &[Shape]) -> Result<Graph> {
         call: 0,
         output: 0,
     }));
-    model.subclass_shapes = layer_shapes;
-    Ok(Graph {
+    let graph = Graph {
         inputs: input_names
             .into_iter()
             .zip(inputs)
@@ -232,7 +234,8 @@ pub(crate) fn build(model: &mut Model, inputs: &[Shape]) -> Result<Graph> {
         output_names: (1..=outputs.len()).map(|k| format!("output_{k}")).collect(),
         slot_shapes,
         slot_sources,
-    })
+    };
+    Ok((graph, layer_shapes))
 }
 
 /// Records a subclassed model's forward pass.

@@ -25,11 +25,12 @@ use rand::seq::SliceRandom;
 use crate::arg::Arg;
 use crate::callbacks::{Callback, Control, History, Logs, ProgbarLogger, Verbosity};
 use crate::compile::{CompileOptions, Compiled, CompiledOutput, Metrics, PerOutput};
+use crate::data::RunBuffers;
 use crate::data::{Inputs, Scratch, Targets, Validation};
 use crate::error::{KerasError, Result};
 use crate::layers::{Bindings, CallContext, Shape};
 use crate::losses::Loss;
-use crate::model::{Model, RunBuffers};
+use crate::model::Model;
 use crate::optimizers::Optimizer;
 use crate::tensor::{Labels, Tensor, argmax_row};
 

@@ -14,9 +14,9 @@
 use autodiff::Var;
 use serde_json::json;
 
+use super::KerasTensor;
 use super::{CallContext, Layer, LayerCall, LayerId, Shape};
 use crate::error::{KerasError, Result};
-use crate::graph::KerasTensor;
 use crate::session::unique_name;
 use crate::tensor::shape_string;
 

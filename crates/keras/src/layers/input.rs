@@ -18,9 +18,9 @@
 use autodiff::Var;
 use serde_json::json;
 
+use super::KerasTensor;
 use super::{CallContext, Layer, LayerId, Shape};
 use crate::error::{KerasError, Result};
-use crate::graph::KerasTensor;
 use crate::session::unique_name;
 use crate::tensor::shape_string;
 

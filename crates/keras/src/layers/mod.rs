@@ -25,6 +25,7 @@ mod concatenate;
 mod dense;
 mod flatten;
 mod input;
+mod keras_tensor;
 mod normalization;
 
 use std::fmt;
@@ -37,10 +38,11 @@ pub use concatenate::{Concatenate, concatenate};
 pub use dense::Dense;
 pub use flatten::Flatten;
 pub use input::{Input, InputLayer};
+pub(crate) use keras_tensor::CallNode;
+pub use keras_tensor::KerasTensor;
 pub use normalization::Normalization;
 
 use crate::error::{KerasError, Result};
-use crate::graph::KerasTensor;
 use crate::initializers::Initializer;
 use crate::tensor::Tensor;
 use crate::variable::{Variable, WeightId};
@@ -244,7 +246,7 @@ impl<L: Layer + Clone + 'static> LayerCall for L {
     }
 
     fn apply_all(&self, inputs: &[&KerasTensor]) -> Result<Vec<KerasTensor>> {
-        crate::graph::call_symbolic(self.clone_box(), inputs)
+        keras_tensor::call_symbolic(self.clone_box(), inputs)
     }
 }
 
