@@ -8,7 +8,7 @@ use datasets::DataDir;
 use keras::layers::{Concatenate, Dense, Input, Layer, LayerCall, Normalization, concatenate};
 use keras::optimizers::Adam;
 use keras::subclass::{Forward, Subclass, Value};
-use keras::{CompileOptions, FitOptions, Logs, Model, Tensor, Verbosity};
+use keras::{CompileOptions, FitOptions, KerasTensor, Labels, Logs, Model, Tensor, Verbosity};
 use serde::Serialize;
 
 use super::{EpochTimer, california_splits};
@@ -86,6 +86,47 @@ fn wide_and_deep_columns(x: &Tensor) -> Result<(Tensor, Tensor)> {
     Ok((x.columns(0..5)?, x.columns(2..8)?))
 }
 
+/// Training, validation and test sets split into wide and deep inputs.
+type WideDeepSplits = [((Tensor, Tensor), Labels); 3];
+
+fn wide_and_deep_splits(dir: &DataDir) -> Result<WideDeepSplits> {
+    let [(x_train, y_train), (x_valid, y_valid), (x_test, y_test)] = california_splits(dir)?;
+    Ok([
+        (wide_and_deep_columns(&x_train)?, y_train),
+        (wide_and_deep_columns(&x_valid)?, y_valid),
+        (wide_and_deep_columns(&x_test)?, y_test),
+    ])
+}
+
+/// The symbolic tensors the two-input models share.
+struct TwoInputPaths {
+    input_wide: KerasTensor,
+    input_deep: KerasTensor,
+    hidden2: KerasTensor,
+    concat: KerasTensor,
+}
+
+/// The chapter's two inputs (Figure 10-14): a Normalization each, the
+/// deep path, and the wide input concatenated with it.
+fn two_input_paths(x_train_wide: &Tensor, x_train_deep: &Tensor, seed: u64) -> Result<TwoInputPaths> {
+    // ANCHOR: two_inputs_model
+    keras::clear_session();
+    keras::set_random_seed(seed);
+    let input_wide = Input::new(&[5]).named("input_wide"); // features 0 to 4
+    let input_deep = Input::new(&[6]).named("input_deep"); // features 2 to 7
+    let mut norm_layer_wide = Normalization::new();
+    let mut norm_layer_deep = Normalization::new();
+    norm_layer_wide.adapt(x_train_wide)?;
+    norm_layer_deep.adapt(x_train_deep)?;
+    let norm_wide = norm_layer_wide.apply(&input_wide)?;
+    let norm_deep = norm_layer_deep.apply(&input_deep)?;
+    let hidden1 = Dense::new(30).activation("relu").apply(&norm_deep)?;
+    let hidden2 = Dense::new(30).activation("relu").apply(&hidden1)?;
+    let concat = concatenate(&[&norm_wide, &hidden2])?;
+    // ANCHOR_END: two_inputs_model
+    Ok(TwoInputPaths { input_wide, input_deep, hidden2, concat })
+}
+
 /// Two inputs (Figure 10-14), fed as a pair and by input name.
 pub fn two_inputs(dir: &DataDir, seed: u64, epochs: usize, verbose: Verbosity) -> Result<VariantResult> {
     let [(x_train, y_train), (x_valid, y_valid), (x_test, y_test)] = california_splits(dir)?;
@@ -95,23 +136,12 @@ pub fn two_inputs(dir: &DataDir, seed: u64, epochs: usize, verbose: Verbosity) -
     let (x_test_wide, x_test_deep) = wide_and_deep_columns(&x_test)?;
     let (x_new_wide, x_new_deep) = (x_test_wide.slice(0, 3)?, x_test_deep.slice(0, 3)?);
     // ANCHOR_END: two_inputs_data
-    // ANCHOR: two_inputs_model
-    keras::clear_session();
-    keras::set_random_seed(seed);
-    let input_wide = Input::new(&[5]).named("input_wide"); // features 0 to 4
-    let input_deep = Input::new(&[6]).named("input_deep"); // features 2 to 7
-    let mut norm_layer_wide = Normalization::new();
-    let mut norm_layer_deep = Normalization::new();
-    norm_layer_wide.adapt(&x_train_wide)?;
-    norm_layer_deep.adapt(&x_train_deep)?;
-    let norm_wide = norm_layer_wide.apply(&input_wide)?;
-    let norm_deep = norm_layer_deep.apply(&input_deep)?;
-    let hidden1 = Dense::new(30).activation("relu").apply(&norm_deep)?;
-    let hidden2 = Dense::new(30).activation("relu").apply(&hidden1)?;
-    let concat = concatenate(&[&norm_wide, &hidden2])?;
-    let output = Dense::new(1).apply(&concat)?;
-    let mut model = Model::functional([&input_wide, &input_deep], &output)?;
-    // ANCHOR_END: two_inputs_model
+    let paths = two_input_paths(&x_train_wide, &x_train_deep, seed)?;
+    let (input_wide, input_deep, concat) = (&paths.input_wide, &paths.input_deep, &paths.concat);
+    // ANCHOR: two_inputs_head
+    let output = Dense::new(1).apply(concat)?;
+    let mut model = Model::functional([input_wide, input_deep], &output)?;
+    // ANCHOR_END: two_inputs_head
     let mut timer = EpochTimer::default();
     // ANCHOR: two_inputs_fit
     let optimizer = Adam { learning_rate: 1e-3, ..Adam::default() };
@@ -130,27 +160,18 @@ pub fn two_inputs(dir: &DataDir, seed: u64, epochs: usize, verbose: Verbosity) -
 
 /// An auxiliary output for regularization (Figure 10-15).
 pub fn aux_output(dir: &DataDir, seed: u64, epochs: usize, verbose: Verbosity) -> Result<VariantResult> {
-    let [(x_train, y_train), (x_valid, y_valid), (x_test, y_test)] = california_splits(dir)?;
-    let (x_train_wide, x_train_deep) = wide_and_deep_columns(&x_train)?;
-    let (x_valid_wide, x_valid_deep) = wide_and_deep_columns(&x_valid)?;
-    let (x_test_wide, x_test_deep) = wide_and_deep_columns(&x_test)?;
-    keras::clear_session();
-    keras::set_random_seed(seed);
-    let input_wide = Input::new(&[5]).named("input_wide");
-    let input_deep = Input::new(&[6]).named("input_deep");
-    let mut norm_layer_wide = Normalization::new();
-    let mut norm_layer_deep = Normalization::new();
-    norm_layer_wide.adapt(&x_train_wide)?;
-    norm_layer_deep.adapt(&x_train_deep)?;
-    let norm_wide = norm_layer_wide.apply(&input_wide)?;
-    let norm_deep = norm_layer_deep.apply(&input_deep)?;
-    let hidden1 = Dense::new(30).activation("relu").apply(&norm_deep)?;
-    let hidden2 = Dense::new(30).activation("relu").apply(&hidden1)?;
-    let concat = concatenate(&[&norm_wide, &hidden2])?;
+    let [
+        ((x_train_wide, x_train_deep), y_train),
+        ((x_valid_wide, x_valid_deep), y_valid),
+        ((x_test_wide, x_test_deep), y_test),
+    ] = wide_and_deep_splits(dir)?;
+    let paths = two_input_paths(&x_train_wide, &x_train_deep, seed)?;
+    let (input_wide, input_deep, hidden2, concat) =
+        (&paths.input_wide, &paths.input_deep, &paths.hidden2, &paths.concat);
     // ANCHOR: aux_output_model
-    let output = Dense::new(1).named("output").apply(&concat)?;
-    let aux_output = Dense::new(1).named("aux_output").apply(&hidden2)?;
-    let mut model = Model::functional([&input_wide, &input_deep], [&output, &aux_output])?;
+    let output = Dense::new(1).named("output").apply(concat)?;
+    let aux_output = Dense::new(1).named("aux_output").apply(hidden2)?;
+    let mut model = Model::functional([input_wide, input_deep], [&output, &aux_output])?;
     // ANCHOR_END: aux_output_model
     let mut timer = EpochTimer::default();
     // ANCHOR: aux_output_fit
@@ -246,10 +267,11 @@ impl Subclass for WideAndDeepModel {
 
 /// The subclassed model, trained as the auxiliary-output model.
 pub fn subclassed(dir: &DataDir, seed: u64, epochs: usize, verbose: Verbosity) -> Result<VariantResult> {
-    let [(x_train, y_train), (x_valid, y_valid), (x_test, y_test)] = california_splits(dir)?;
-    let (x_train_wide, x_train_deep) = wide_and_deep_columns(&x_train)?;
-    let (x_valid_wide, x_valid_deep) = wide_and_deep_columns(&x_valid)?;
-    let (x_test_wide, x_test_deep) = wide_and_deep_columns(&x_test)?;
+    let [
+        ((x_train_wide, x_train_deep), y_train),
+        ((x_valid_wide, x_valid_deep), y_valid),
+        ((x_test_wide, x_test_deep), y_test),
+    ] = wide_and_deep_splits(dir)?;
     // ANCHOR: subclass_use
     keras::clear_session();
     keras::set_random_seed(seed);
