@@ -6,11 +6,12 @@
 //! cargo run --release -p keras --example fashion_mnist [-- --epochs 30 --seed 42 --figures DIR --json]
 //! ```
 //!
-//! The learning curves (Figure 10-11) and the first training images
-//! (Figure 10-10) go to `target/figures/fashion_mnist/` unless `--figures`
+//! The learning curves (Figure 10-11), the first training images (Figure
+//! 10-10) and the first three test images with their predicted classes
+//! (Figure 10-12) go to `target/figures/fashion_mnist/` unless `--figures`
 //! names another folder (or `--no-figures`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Parser;
 use datasets::DataDir;
@@ -29,7 +30,8 @@ struct Args {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Write the learning curves and sample images into this folder
-    /// (default: target/figures/fashion_mnist in the workspace).
+    /// (default: target/figures/fashion_mnist in the workspace, or under
+    /// CARGO_TARGET_DIR).
     #[arg(long)]
     figures: Option<PathBuf>,
     /// Do not draw the figures.
@@ -54,13 +56,13 @@ fn main() -> anyhow::Result<()> {
         "{:.2} s per epoch, {:.3} s to predict 10,000 images",
         run.seconds_per_epoch, run.predict_seconds
     );
-    // The workspace root is two levels above this crate.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).unwrap_or(Path::new("."));
-    let default = || root.join("target/figures/fashion_mnist");
+    let default = || plotting::target_figures_dir("fashion_mnist");
     if !args.no_figures {
         let folder = args.figures.clone().unwrap_or_else(default);
         chapter::learning_curves(&folder.join("fashion_mnist_learning_curves.svg"), &run.history)?;
         chapter::sample_images(&folder.join("fashion_mnist_samples.png"), &dir)?;
+        let predicted: Vec<String> = run.first_predictions.iter().map(|(_, top)| top[0].0.clone()).collect();
+        chapter::predicted_test_images(&folder.join("fashion_mnist_predictions.png"), &dir, &predicted)?;
         println!("figures written to {}", folder.display());
     }
     if args.json {
