@@ -58,7 +58,8 @@ fn two_in_two_out() -> Model {
 #[test]
 fn weights_have_keras_paths_and_keep_their_identity_through_training() {
     let mut model = two_in_two_out();
-    let before: Vec<(String, keras::WeightId)> = model.weights().iter().map(|w| (w.path.clone(), w.id())).collect();
+    let before: Vec<(String, keras::WeightId)> =
+        model.weights().iter().map(|w| (w.path.clone(), w.id())).collect();
     assert!(before.iter().any(|(p, _)| p == "normalization/mean"), "{before:?}");
     assert!(before.iter().any(|(p, _)| p == "output/kernel"), "{before:?}");
     assert!(before.iter().any(|(p, _)| p == "aux_output/bias"), "{before:?}");
@@ -66,7 +67,8 @@ fn weights_have_keras_paths_and_keep_their_identity_through_training() {
     let (wide, deep) = (features(20, 5, 1), features(20, 6, 2));
     let y = target(&wide);
     model.fit((&wide, &deep), (&y, &y), silent()).unwrap();
-    let after: Vec<(String, keras::WeightId)> = model.weights().iter().map(|w| (w.path.clone(), w.id())).collect();
+    let after: Vec<(String, keras::WeightId)> =
+        model.weights().iter().map(|w| (w.path.clone(), w.id())).collect();
     assert_eq!(before, after);
     // Adam's two slots exist for every trainable weight and no other, keyed by the weight.
     let state = model.optimizer_state().unwrap();
@@ -89,7 +91,16 @@ fn layers_are_ordered_as_keras_orders_them() {
     // depth from the outputs, then by order of discovery.
     assert_eq!(
         names,
-        ["input_deep", "input_wide", "normalization_1", "normalization", "dense", "concatenate", "output", "aux_output"]
+        [
+            "input_deep",
+            "input_wide",
+            "normalization_1",
+            "normalization",
+            "dense",
+            "concatenate",
+            "output",
+            "aux_output"
+        ]
     );
     assert_eq!(model.output_names(), ["output", "aux_output"]);
     let inputs: Vec<&str> = model.inputs().iter().map(|i| i.name.as_str()).collect();
@@ -101,11 +112,15 @@ fn the_functional_summary_shows_the_connections() {
     let model = two_in_two_out();
     let summary = model.summary().unwrap();
     assert!(summary.lines().nth(2).unwrap().contains("Connected to"), "{summary}");
-    let concat = summary.lines().skip_while(|l| !l.contains("concatenate")).take(2).collect::<Vec<_>>().join("\n");
+    let concat =
+        summary.lines().skip_while(|l| !l.contains("concatenate")).take(2).collect::<Vec<_>>().join("\n");
     assert!(concat.contains("normalization[0]…") && concat.contains("dense[0][0]"), "{summary}");
     assert!(summary.lines().all(|l| l.chars().count() <= 76), "{summary}");
     // The same text as Keras for its input rows.
-    assert!(summary.contains("│ input_deep          │ (None, 6)         │          0 │ -                 │"), "{summary}");
+    assert!(
+        summary.contains("│ input_deep          │ (None, 6)         │          0 │ -                 │"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -133,7 +148,8 @@ fn a_layer_called_twice_shares_its_weights() {
 #[test]
 fn a_model_is_a_layer_inside_another_model() {
     keras::clear_session();
-    let inner = Sequential::new(vec![Input::new(&[4]).into(), Dense::new(3).activation("relu").into()]).unwrap();
+    let inner =
+        Sequential::new(vec![Input::new(&[4]).into(), Dense::new(3).activation("relu").into()]).unwrap();
     let input = Input::new(&[4]);
     let hidden = inner.apply(&input).unwrap();
     let output = Dense::new(1).apply(&hidden).unwrap();
@@ -165,11 +181,17 @@ fn several_outputs_take_losses_weights_and_metrics_per_output() {
     assert!(history.history.contains_key("val_loss") || history.history.contains_key("loss"));
     let logs = model.evaluate([("input_deep", &deep), ("input_wide", &wide)], (&y, &y)).unwrap();
     let names: Vec<&str> = logs.names().collect();
-    assert_eq!(names, ["loss", "output_loss", "aux_output_loss", "aux_output_mae", "output_RootMeanSquaredError"]);
+    assert_eq!(
+        names,
+        ["loss", "output_loss", "aux_output_loss", "aux_output_mae", "output_RootMeanSquaredError"]
+    );
     let total = 0.75 * logs.get("output_loss").unwrap() + 0.25 * logs.get("aux_output_loss").unwrap();
     assert!((logs.get("loss").unwrap() - total).abs() < 1e-6, "{logs}");
     // The mae loss and the mae metric of the auxiliary output are the same number.
-    assert!((logs.get("aux_output_loss").unwrap() - logs.get("aux_output_mae").unwrap()).abs() < 1e-5, "{logs}");
+    assert!(
+        (logs.get("aux_output_loss").unwrap() - logs.get("aux_output_mae").unwrap()).abs() < 1e-5,
+        "{logs}"
+    );
     let predictions = model.predict_outputs((&wide, &deep)).unwrap();
     assert_eq!(predictions.len(), 2);
     assert_eq!(predictions[1].shape(), (30, 1));
@@ -209,7 +231,11 @@ impl Subclass for Looped {
 #[test]
 fn a_subclassed_model_builds_from_its_first_data_and_trains() {
     keras::clear_session();
-    let layers = Looped { hidden: (0..3).map(|_| Dense::new(4).activation("tanh")).collect(), out: Dense::new(1), skip: true };
+    let layers = Looped {
+        hidden: (0..3).map(|_| Dense::new(4).activation("tanh")).collect(),
+        out: Dense::new(1),
+        skip: true,
+    };
     let mut model = Model::subclassed("looped", layers);
     assert!(!model.is_built());
     let before = model.summary().unwrap();
@@ -318,7 +344,8 @@ fn disconnected_graphs_are_errors() {
 #[test]
 fn losses_and_loss_weights_for_unknown_outputs_are_errors() {
     let mut model = two_in_two_out();
-    let message = error_of(model.compile([("output", "mse"), ("aux", "mse")], "adam", keras::Metrics::All(vec![])));
+    let message =
+        error_of(model.compile([("output", "mse"), ("aux", "mse")], "adam", keras::Metrics::All(vec![])));
     assert_mentions(&message, &["loss given for \"aux\"", "not an output", "output, aux_output"]);
     let message = error_of(model.compile_with(CompileOptions {
         loss: "mse".into(),
@@ -355,7 +382,8 @@ fn duplicate_layer_names_are_errors() {
 #[test]
 fn unknown_names_are_rejected_before_any_data() {
     keras::clear_session();
-    let message = error_of(Sequential::new(vec![Input::new(&[3]).into(), Dense::new(2).activation("rellu").into()]));
+    let message =
+        error_of(Sequential::new(vec![Input::new(&[3]).into(), Dense::new(2).activation("rellu").into()]));
     assert_mentions(&message, &["\"dense\"", "unknown activation \"rellu\"", "relu, sigmoid"]);
     let message = error_of(Dense::new(2).activation("rellu").apply(&Input::new(&[3])));
     assert_mentions(&message, &["unknown activation \"rellu\""]);
