@@ -483,8 +483,10 @@ impl Model {
 
     /// Visits every weight, layer by layer, to change it.
     pub(crate) fn visit_weights_mut(&mut self, f: &mut dyn FnMut(&mut Variable)) {
-        for layer in self.all_layers_mut() {
-            layer.visit_weights_mut(f);
+        match &mut self.kind {
+            Kind::Subclassed(sub) => sub.layers_mut().into_iter().for_each(|l| l.visit_weights_mut(f)),
+            // No list collected: this runs twice per training step.
+            _ => self.layers.iter_mut().for_each(|l| l.visit_weights_mut(f)),
         }
     }
 

@@ -432,6 +432,7 @@ impl Model {
             scratch.order = (0..n_train).collect();
         }
         let xs = data.refs();
+        let layout = log_layout(&outputs);
         let mut logs = Logs::new();
         let mut losses = Vec::new();
         let mut stop = false;
@@ -444,6 +445,7 @@ impl Model {
                 scratch.order.shuffle(&mut self.rng);
             }
             let mut sums = vec![0.0f64; outputs.len() + 1];
+            let mut means = sums.clone();
             let mut seen = 0usize;
             if let Some(c) = &mut self.compiled {
                 c.reset_metrics();
@@ -465,8 +467,8 @@ impl Model {
                     *s += f64::from(l) * m;
                 }
                 seen += indices.len();
-                let means: Vec<f64> = sums.iter().map(|s| s / seen as f64).collect();
-                self.write_logs(&mut logs, "", &means);
+                means.iter_mut().zip(&sums).for_each(|(m, s)| *m = s / seen as f64);
+                self.write_logs(&mut logs, &layout, &means);
                 for c in callbacks.iter_mut() {
                     stop |= c.on_train_batch_end(step, &logs, self) == Control::Stop;
                 }
@@ -502,9 +504,9 @@ impl Model {
 
     /// Writes the losses (`means[0]` the total, then each output's) and the
     /// metrics' running values into `logs`, under Keras's keys.
-    fn write_logs(&self, logs: &mut Logs, prefix: &str, means: &[f64]) {
+    fn write_logs(&self, logs: &mut Logs, layout: &[(String, LogValue)], means: &[f64]) {
         let Some(c) = &self.compiled else { return };
-        write_output_logs(logs, prefix, means, &c.outputs);
+        write_output_logs(logs, layout, means, &c.outputs);
     }
 
     /// One gradient step on the gathered batch; returns the total loss,
@@ -538,8 +540,9 @@ impl Model {
             let mut ctx = CallContext { tape, bindings, training: true };
             self.record(&mut ctx, inputs, run, outputs)?;
         }
-        let name = self.name.clone();
-        let compiled = self.compiled.as_mut().ok_or(KerasError::NotCompiled(name))?;
+        let Some(compiled) = self.compiled.as_mut() else {
+            return Err(KerasError::NotCompiled(self.name.clone()));
+        };
         let weights = (!batch.weights.is_empty()).then_some(batch.weights.as_slice());
         let mut total: Option<Var> = None;
         losses.clear();
@@ -601,7 +604,7 @@ impl Model {
         let mut means = vec![f64::from(total?)];
         means.extend(losses.iter().map(|&l| f64::from(l)));
         let mut logs = Logs::new();
-        self.write_logs(&mut logs, "", &means);
+        self.write_logs(&mut logs, &log_layout(&outputs), &means);
         Ok(logs)
     }
 
@@ -668,7 +671,7 @@ impl Model {
             }
         }
         let mut logs = Logs::new();
-        write_output_logs(&mut logs, "", &means, &outputs);
+        write_output_logs(&mut logs, &log_layout(&outputs), &means, &outputs);
         Ok(logs)
     }
 
@@ -821,30 +824,60 @@ impl Model {
     }
 }
 
-/// Writes `means` (the total loss, then each output's) and each output's
-/// metrics into `logs`, under Keras's keys and in its order: `loss`; for
-/// several outputs `output_loss`, `aux_output_loss`, …; then the metrics
-/// (`accuracy`; for several outputs `output_RootMeanSquaredError`, …,
-/// sorted by key as Keras sorts them).
-fn write_output_logs(logs: &mut Logs, prefix: &str, means: &[f64], outputs: &[CompiledOutput]) {
-    logs.set(&format!("{prefix}loss"), means[0]);
-    if outputs.len() == 1 {
-        for (key, m) in &outputs[0].metrics {
-            logs.set(&format!("{prefix}{key}"), m.result());
-        }
-        return;
+/// Where one entry of the logs comes from.
+#[derive(Clone, Copy, Debug)]
+enum LogValue {
+    /// A mean loss: the total (0), then each output's (1, 2, …).
+    Loss(usize),
+    /// Metric `j` of output `k`.
+    Metric(usize, usize),
+}
+
+/// The keys of the logs and where each value comes from, in Keras's
+/// order: `loss`; for several outputs `output_loss`, `aux_output_loss`, …;
+/// then the metrics (`accuracy`; for several outputs
+/// `output_RootMeanSquaredError`, …, sorted by key as Keras sorts them).
+/// Computed once, so that writing the logs after each batch formats no
+/// key.
+fn log_layout(outputs: &[CompiledOutput]) -> Vec<(String, LogValue)> {
+    let mut layout = vec![("loss".to_string(), LogValue::Loss(0))];
+    if let [one] = outputs {
+        layout.extend(
+            one.metrics.iter().enumerate().map(|(j, (key, _))| (key.clone(), LogValue::Metric(0, j))),
+        );
+        return layout;
     }
-    for (out, &mean) in outputs.iter().zip(&means[1..]) {
-        logs.set(&format!("{prefix}{}_loss", out.name), mean);
-    }
-    let mut metrics: Vec<(String, f64)> = outputs
+    layout.extend(
+        outputs.iter().enumerate().map(|(k, out)| (format!("{}_loss", out.name), LogValue::Loss(k + 1))),
+    );
+    let mut metrics: Vec<(String, LogValue)> = outputs
         .iter()
-        .flat_map(|out| {
-            out.metrics.iter().map(move |(key, m)| (format!("{prefix}{}_{key}", out.name), m.result()))
+        .enumerate()
+        .flat_map(|(k, out)| {
+            out.metrics
+                .iter()
+                .enumerate()
+                .map(move |(j, (key, _))| (format!("{}_{key}", out.name), LogValue::Metric(k, j)))
         })
         .collect();
     metrics.sort_by(|a, b| a.0.cmp(&b.0));
-    for (key, value) in metrics {
-        logs.set(&key, value);
+    layout.extend(metrics);
+    layout
+}
+
+/// Writes `means` (the total loss, then each output's) and the metrics'
+/// running values into `logs`, as `layout` arranges them.
+fn write_output_logs(
+    logs: &mut Logs,
+    layout: &[(String, LogValue)],
+    means: &[f64],
+    outputs: &[CompiledOutput],
+) {
+    for (key, source) in layout {
+        let value = match *source {
+            LogValue::Loss(i) => means.get(i).copied().unwrap_or(f64::NAN),
+            LogValue::Metric(k, j) => outputs[k].metrics[j].1.result(),
+        };
+        logs.set(key, value);
     }
 }
