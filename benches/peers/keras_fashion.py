@@ -32,12 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
+from common import ROOT, data_dir, fmt, ratio
+
 SEED = 42
-
-
-def data_dir():
-    return Path(os.environ.get("NEURONS_DATA_DIR") or ROOT / "datasets")
 
 
 def load_idx(stem):
@@ -140,14 +137,6 @@ def rust_side(epochs):
         return None
     result["peak_mb"] = usage.ru_maxrss / 1024
     return result
-
-
-def ratio(a, b):
-    return a / b if a is not None and b else None
-
-
-def fmt(value, spec):
-    return "-" if value is None else format(value, spec)
 
 
 def main():

@@ -43,26 +43,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from common import ROOT, california, fmt, ratio
+
 SPLIT_SEED = 42
 VARIANTS = ("wide_deep", "two_inputs", "aux_output")
-
-
-def data_dir():
-    return Path(os.environ.get("NEURONS_DATA_DIR") or ROOT / "datasets")
-
-
-def california():
-    """cal_housing.data as fetch_california_housing returns it (x: 8 features, y: 100k$)."""
-    import numpy as np
-
-    raw = np.loadtxt(data_dir() / "california-housing" / "cal_housing.data", delimiter=",")
-    raw = raw[:, [8, 7, 2, 3, 4, 5, 6, 1, 0]]
-    y, x = raw[:, 0] / 100_000.0, raw[:, 1:].copy()
-    x[:, 2] /= x[:, 5]
-    x[:, 3] /= x[:, 5]
-    x[:, 5] = x[:, 4] / x[:, 5]
-    return x, y
 
 
 def splits():
@@ -225,14 +209,6 @@ def rust_side(epochs, seed):
               f"object with test_rmse for {', '.join(VARIANTS)})\n{tail}", file=sys.stderr)
         return None
     return result
-
-
-def ratio(a, b):
-    return a / b if a is not None and b else None
-
-
-def fmt(value, spec):
-    return "-" if value is None else format(value, spec)
 
 
 def main():

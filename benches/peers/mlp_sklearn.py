@@ -28,18 +28,8 @@ from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-ROOT = Path(__file__).resolve().parents[2]
+from common import ROOT, california
 
-
-def california():
-    data_dir = Path(os.environ.get("NEURONS_DATA_DIR", ROOT / "datasets"))
-    raw = np.loadtxt(data_dir / "california-housing" / "cal_housing.data", delimiter=",")
-    raw = raw[:, [8, 7, 2, 3, 4, 5, 6, 1, 0]]
-    y, x = raw[:, 0] / 100_000.0, raw[:, 1:].copy()
-    x[:, 2] /= x[:, 5]
-    x[:, 3] /= x[:, 5]
-    x[:, 5] = x[:, 4] / x[:, 5]
-    return x, y
 
 
 def sklearn_side(repeat):
