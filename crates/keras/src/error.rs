@@ -80,6 +80,15 @@ pub enum KerasError {
         /// What was expected and what was given.
         detail: String,
     },
+    /// A model or weights file that cannot be written or read: the file,
+    /// and what is wrong (the entry, layer or variable, the shapes).
+    #[error("{path}: {detail}")]
+    File {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        detail: String,
+    },
     /// An error of the autodiff tape.
     #[error(transparent)]
     Tape(#[from] autodiff::TapeError),

@@ -131,6 +131,11 @@ impl OptimizerState {
         self.iterations
     }
 
+    /// Sets the learning rate; the slots stay.
+    pub fn set_learning_rate(&mut self, value: f64) {
+        self.optimizer.set_learning_rate(value);
+    }
+
     /// Starts a step: the next [`OptimizerState::update`]s belong to it.
     pub fn begin_step(&mut self) {
         self.iterations = self.iterations.saturating_add(1);

@@ -149,7 +149,25 @@ impl Model {
 
     /// The compiled optimizer.
     pub fn optimizer(&self) -> Option<Optimizer> {
-        self.compiled.as_ref().map(|c| c.optimizer)
+        self.compiled.as_ref().map(|c| c.state.optimizer())
+    }
+
+    /// The optimizer's learning rate, once compiled
+    /// (`model.optimizer.learning_rate`).
+    pub fn learning_rate(&self) -> Option<f64> {
+        self.compiled.as_ref().map(|c| c.state.optimizer().learning_rate())
+    }
+
+    /// Sets the learning rate of the compiled optimizer, keeping its
+    /// slots (what `LearningRateScheduler` and `ReduceLROnPlateau` do).
+    pub fn set_learning_rate(&mut self, value: f64) -> Result<()> {
+        if !(value.is_finite() && value >= 0.0) {
+            return Err(KerasError::Argument(format!("learning rate must be a finite number ≥ 0, got {value}")));
+        }
+        let compiled = self.compiled.as_mut().ok_or_else(|| KerasError::NotCompiled(self.name.clone()))?;
+        compiled.optimizer.set_learning_rate(value);
+        compiled.state.set_learning_rate(value);
+        Ok(())
     }
 
     /// The optimizer and its slots, once compiled.
@@ -427,10 +445,6 @@ impl Model {
             c.on_train_begin(&history.params, self);
         }
         let mut scratch = std::mem::take(&mut self.scratch);
-        // The last fit's order, so that fit(2 epochs) twice shuffles as fit(4).
-        if scratch.order.len() != n_train {
-            scratch.order = (0..n_train).collect();
-        }
         let xs = data.refs();
         let layout = log_layout(&outputs);
         let mut logs = Logs::new();
@@ -441,6 +455,12 @@ impl Model {
                 c.on_epoch_begin(epoch, self);
             }
             logs = Logs::new(); // batch logs carry no val_ values
+            // Each epoch shuffles 0..n afresh: the order depends only on
+            // the model's generator, which goes on from fit to fit (two
+            // fits of 2 epochs shuffle as one of 4) and is saved with the
+            // model (a resumed run shuffles as the uninterrupted one).
+            scratch.order.clear();
+            scratch.order.extend(0..n_train);
             if options.shuffle {
                 scratch.order.shuffle(&mut self.rng);
             }

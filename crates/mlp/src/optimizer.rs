@@ -56,6 +56,13 @@ impl Optimizer {
             Optimizer::Sgd { learning_rate, .. } | Optimizer::Adam { learning_rate, .. } => learning_rate,
         }
     }
+
+    /// Sets the learning rate (what a schedule or a callback changes).
+    pub fn set_learning_rate(&mut self, value: f64) {
+        match self {
+            Optimizer::Sgd { learning_rate, .. } | Optimizer::Adam { learning_rate, .. } => *learning_rate = value,
+        }
+    }
 }
 
 /// An optimizer with its state for one network, over `f64` (stages 3
