@@ -89,6 +89,16 @@ pub enum KerasError {
         /// What is wrong.
         detail: String,
     },
+    /// A Keras configuration (a model's `config.json`, a layer's or an
+    /// optimizer's config) that cannot be read: what it configures, and
+    /// the key that is missing, of the wrong type or not supported.
+    #[error("config of {what}: {detail}")]
+    Config {
+        /// The layer, model or optimizer the config is for.
+        what: String,
+        /// What is wrong.
+        detail: String,
+    },
     /// An error of the autodiff tape.
     #[error(transparent)]
     Tape(#[from] autodiff::TapeError),

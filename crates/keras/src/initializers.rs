@@ -119,6 +119,51 @@ impl Initializer {
     }
 }
 
+impl Initializer {
+    /// The initializer of a Keras config: a name (`"he_normal"`) or
+    /// `{"class_name": "HeNormal", "config": {…}}` (seeds are ignored:
+    /// the model's generator draws the values).
+    pub fn from_config(value: &serde_json::Value) -> Result<Initializer, KerasError> {
+        if let Some(name) = value.as_str() {
+            return Initializer::parse_name(name);
+        }
+        let f = crate::saving::Fields::new("an initializer", value)?;
+        let class = f.str("class_name")?;
+        let empty = serde_json::json!({});
+        let config =
+            crate::saving::Fields::new(format!("initializer {class}"), f.get("config").unwrap_or(&empty))?;
+        Ok(match class {
+            "Zeros" => Initializer::Zeros,
+            "Ones" => Initializer::Ones,
+            "Constant" => Initializer::Constant(config.f64_or("value", 0.0)? as f32),
+            "RandomUniform" => Initializer::RandomUniform {
+                min: config.f64_or("minval", -0.05)? as f32,
+                max: config.f64_or("maxval", 0.05)? as f32,
+            },
+            "RandomNormal" => Initializer::RandomNormal {
+                mean: config.f64_or("mean", 0.0)? as f32,
+                stddev: config.f64_or("stddev", 0.05)? as f32,
+            },
+            "GlorotUniform" => Initializer::GlorotUniform,
+            "GlorotNormal" => Initializer::GlorotNormal,
+            "HeUniform" => Initializer::HeUniform,
+            "HeNormal" => Initializer::HeNormal,
+            "LecunUniform" => Initializer::LecunUniform,
+            "LecunNormal" => Initializer::LecunNormal,
+            other => {
+                return Err(KerasError::UnknownName {
+                    kind: "initializer class",
+                    name: other.to_string(),
+                    known:
+                        "Zeros, Ones, Constant, RandomUniform, RandomNormal, GlorotUniform, GlorotNormal, \
+                            HeUniform, HeNormal, LecunUniform, LecunNormal"
+                            .to_string(),
+                });
+            }
+        })
+    }
+}
+
 /// A standard normal number truncated to [−2, 2] (redrawn outside).
 fn truncated_normal(rng: &mut impl Rng) -> f32 {
     loop {

@@ -37,6 +37,7 @@
 
 mod arg;
 pub mod callbacks;
+mod clock;
 mod compile;
 mod data;
 mod error;
@@ -51,8 +52,8 @@ pub mod saving;
 mod session;
 pub mod subclass;
 mod summary;
-pub mod tensorboard;
 mod tensor;
+pub mod tensorboard;
 pub mod training;
 mod variable;
 
@@ -65,7 +66,7 @@ pub use graph::GraphInput;
 pub use layers::KerasTensor;
 pub use metrics::MetricArg;
 pub use model::{LayerRef, Model, Sequential, Tensors};
-pub use saving::load_model;
+pub use saving::{KernelLayout, load_model};
 pub use session::{clear_session, set_random_seed};
 pub use subclass::Subclass;
 pub use tensor::{Labels, Tensor, argmax, to_categorical};

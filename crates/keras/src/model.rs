@@ -39,7 +39,6 @@ use autodiff::{Tape, Var};
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use serde_json::json;
 
 use crate::compile::Compiled;
 use crate::data::{RunBuffers, Scratch};
@@ -591,41 +590,12 @@ impl Model {
     }
 
     /// Keras's configuration of the model (what `model.get_config()`
-    /// returns), the first part of what saving writes.
+    /// returns): its name and layers, and for a Functional model each
+    /// layer's calls (`inbound_nodes`) and the inputs and outputs. A
+    /// subclassed model has only its name (its architecture is code).
     pub fn get_config(&self) -> serde_json::Value {
-        let layer_config = |l: &dyn Layer| json!({ "class_name": l.class_name(), "config": l.config() });
-        match &self.kind {
-            Kind::Sequential { input } => {
-                let mut layers: Vec<serde_json::Value> = Vec::new();
-                if let Some(i) = input {
-                    let mut shape = vec![serde_json::Value::Null];
-                    shape.extend(i.shape.iter().map(|&d| json!(d)));
-                    layers.push(json!({ "class_name": "InputLayer", "config": { "name": i.name, "batch_shape": shape, "dtype": "float32" } }));
-                }
-                layers.extend(self.layers.iter().map(|l| layer_config(l.as_ref())));
-                json!({ "name": self.name, "trainable": true, "layers": layers })
-            }
-            Kind::Functional => {
-                let graph = self.graph.as_ref();
-                let layers: Vec<serde_json::Value> =
-                    self.layers.iter().map(|l| layer_config(l.as_ref())).collect();
-                let io = |slots: Vec<usize>| -> Vec<serde_json::Value> {
-                    graph.map_or(Vec::new(), |g| {
-                        slots
-                            .iter()
-                            .map(|&s| {
-                                let src = &g.slot_sources[s];
-                                json!([src.layer, src.call, src.output])
-                            })
-                            .collect()
-                    })
-                };
-                let inputs = io(graph.map_or(Vec::new(), |g| (0..g.inputs.len()).collect()));
-                let outputs = io(graph.map_or(Vec::new(), |g| g.outputs.clone()));
-                json!({ "name": self.name, "trainable": true, "layers": layers, "input_layers": inputs, "output_layers": outputs })
-            }
-            Kind::Subclassed(_) => json!({ "name": self.name, "trainable": true }),
-        }
+        crate::saving::model_inner_config(self)
+            .unwrap_or_else(|_| serde_json::json!({ "name": self.name, "trainable": true }))
     }
 }
 

@@ -141,13 +141,25 @@ impl OptimizerState {
         self.iterations = self.iterations.saturating_add(1);
     }
 
+    /// How many slots each weight has: 0 for plain SGD, 1 with momentum,
+    /// 2 for Adam (what Keras saves per trainable variable).
+    pub fn slots_per_weight(&self) -> usize {
+        match self.optimizer {
+            Optimizer::Sgd { momentum, .. } => usize::from(momentum != 0.0),
+            Optimizer::Adam { .. } => 2,
+        }
+    }
+
+    /// Restores a saved state: the step count and each weight's slots.
+    pub(crate) fn restore(&mut self, iterations: i32, slots: HashMap<WeightId, [Vec<f32>; 2]>) {
+        self.iterations = iterations;
+        self.slots = slots;
+    }
+
     /// Updates one weight from its gradient (stage 3's update rule).
     pub fn update(&mut self, id: WeightId, value: &mut [f32], grad: &[f32]) {
         let n = value.len();
-        let uses = match self.optimizer {
-            Optimizer::Sgd { momentum, .. } => usize::from(momentum != 0.0),
-            Optimizer::Adam { .. } => 2,
-        };
+        let uses = self.slots_per_weight();
         let slots = self.slots.entry(id).or_insert_with(|| [Vec::new(), Vec::new()]);
         for slot in slots.iter_mut().take(uses) {
             if slot.len() != n {

@@ -38,6 +38,22 @@ impl Concatenate {
         self.name = name.to_string();
         self
     }
+
+    /// The layer of a Keras config; it joins along the last axis, which
+    /// for this crate's samples (vectors) is `axis` -1 or 1.
+    pub(crate) fn from_config(config: &serde_json::Value) -> Result<Concatenate> {
+        let f = crate::saving::Fields::new("a Concatenate layer", config)?;
+        let name = f.str("name")?;
+        let f = crate::saving::Fields::new(format!("layer \"{name}\""), config)?;
+        f.common_layer_keys()?;
+        let axis = f.get("axis").and_then(serde_json::Value::as_i64).unwrap_or(-1);
+        if axis != -1 && axis != 1 {
+            return Err(f.error(format!(
+                "axis {axis} is not supported: Concatenate joins vectors along their last axis (-1)"
+            )));
+        }
+        Ok(Concatenate { name: name.to_string(), id: LayerId::new() })
+    }
 }
 
 impl Default for Concatenate {

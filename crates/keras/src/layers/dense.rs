@@ -59,6 +59,54 @@ impl Dense {
         }
     }
 
+    /// The layer of a Keras config: units, activation (by name), bias,
+    /// initializers; regularizers and constraints must be null.
+    pub(crate) fn from_config(config: &serde_json::Value) -> Result<Dense> {
+        let f = crate::saving::Fields::new("a Dense layer", config)?;
+        let name = f.str("name")?;
+        let f = crate::saving::Fields::new(format!("layer \"{name}\""), config)?;
+        f.common_layer_keys()?;
+        for key in [
+            "kernel_regularizer",
+            "bias_regularizer",
+            "activity_regularizer",
+            "kernel_constraint",
+            "bias_constraint",
+            "lora_rank",
+            "quantization_config",
+        ] {
+            f.only(key, &serde_json::Value::Null, "not implemented")?;
+        }
+        let activation = match f.get("activation") {
+            None => "linear".to_string(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v) => {
+                return Err(f.error(format!("\"activation\" must be a name such as \"relu\", got {v}")));
+            }
+        };
+        let activation_arg: Arg<Activation> = Arg::Name(activation.clone());
+        activation_arg.resolve().map_err(|e| f.error(e.to_string()))?;
+        let init = |key: &str, default: Initializer| -> Result<Arg<Initializer>> {
+            match f.get(key) {
+                None => Ok(Arg::Value(default)),
+                Some(v) => Initializer::from_config(v)
+                    .map(Arg::Value)
+                    .map_err(|e| f.error(format!("\"{key}\": {e}"))),
+            }
+        };
+        Ok(Dense {
+            name: name.to_string(),
+            id: LayerId::new(),
+            units: f.usize("units")?,
+            activation: activation_arg,
+            kernel_initializer: init("kernel_initializer", Initializer::GlorotUniform)?,
+            bias_initializer: init("bias_initializer", Initializer::Zeros)?,
+            use_bias: f.bool_or("use_bias", true)?,
+            kernel: None,
+            bias: None,
+        })
+    }
+
     /// The activation, by name (`"relu"`) or value.
     pub fn activation(mut self, activation: impl Into<Arg<Activation>>) -> Dense {
         self.activation = activation.into();

@@ -30,6 +30,14 @@ impl Flatten {
         self.name = name.to_string();
         self
     }
+
+    /// The layer of a Keras config.
+    pub(crate) fn from_config(config: &serde_json::Value) -> Result<Flatten> {
+        let f = crate::saving::Fields::new("a Flatten layer", config)?;
+        let name = f.str("name")?;
+        crate::saving::Fields::new(format!("layer \"{name}\""), config)?.common_layer_keys()?;
+        Ok(Flatten { name: name.to_string(), id: LayerId::new() })
+    }
 }
 
 impl Default for Flatten {

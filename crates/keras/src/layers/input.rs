@@ -64,6 +64,31 @@ impl InputLayer {
         InputLayer { name: name.to_string(), id: LayerId::new(), shape: shape.to_vec(), misuse: None }
     }
 
+    /// The layer of a Keras config (`batch_shape: [null, 28, 28]`).
+    pub(crate) fn from_config(config: &serde_json::Value) -> Result<InputLayer> {
+        let f = crate::saving::Fields::new("an InputLayer", config)?;
+        let name = f.str("name")?;
+        let f = crate::saving::Fields::new(format!("layer \"{name}\""), config)?;
+        let key = if f.get("batch_shape").is_some() { "batch_shape" } else { "batch_input_shape" };
+        let dims = f.array(key)?;
+        let shape = dims
+            .iter()
+            .skip(1)
+            .map(|d| d.as_u64().and_then(|d| usize::try_from(d).ok()))
+            .collect::<Option<Vec<usize>>>()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                f.error(format!(
+                    "\"{key}\" must be [null, d1, d2, …] with known sizes, got {}",
+                    serde_json::Value::Array(dims.clone())
+                ))
+            })?;
+        f.common_layer_keys()?;
+        f.only("sparse", &serde_json::Value::Bool(false), "sparse inputs are not implemented")?;
+        f.only("ragged", &serde_json::Value::Bool(false), "ragged inputs are not implemented")?;
+        Ok(InputLayer::with_name(name, &shape))
+    }
+
     /// A stand-in that reports, when used, that this tensor is no input.
     pub(crate) fn misused(tensor: &str) -> InputLayer {
         InputLayer {

@@ -38,8 +38,8 @@ pub use concatenate::{Concatenate, concatenate};
 pub use dense::Dense;
 pub use flatten::Flatten;
 pub use input::{Input, InputLayer};
-pub(crate) use keras_tensor::CallNode;
 pub use keras_tensor::KerasTensor;
+pub(crate) use keras_tensor::{CallNode, call_symbolic};
 pub use normalization::Normalization;
 
 use crate::error::{KerasError, Result};

@@ -63,19 +63,52 @@ impl Normalization {
     /// A layer that has not seen data yet (mean 0, variance 1 until
     /// [`Normalization::adapt`]).
     pub fn new() -> Normalization {
-        Normalization {
-            name: unique_name("normalization"),
-            id: LayerId::new(),
-            adapted: None,
-            weights: Vec::new(),
-            scale: Mutex::new(DMatrix::zeros(0, 0)),
-        }
+        Normalization { name: unique_name("normalization"), ..Normalization::unnamed() }
     }
 
     /// The same layer under another name.
     pub fn named(mut self, name: &str) -> Normalization {
         self.name = name.to_string();
         self
+    }
+
+    /// The layer of a Keras config: `axis` -1, not inverted, its statistics
+    /// in the weights file (`mean` and `variance` null in the config).
+    pub(crate) fn from_config(config: &serde_json::Value) -> Result<Normalization> {
+        let f = crate::saving::Fields::new("a Normalization layer", config)?;
+        let name = f.str("name")?;
+        let f = crate::saving::Fields::new(format!("layer \"{name}\""), config)?;
+        f.common_layer_keys()?;
+        let axis_ok = match f.get("axis") {
+            None => true,
+            Some(serde_json::Value::Array(a)) => a.len() == 1 && matches!(a[0].as_i64(), Some(-1 | 1)),
+            Some(v) => matches!(v.as_i64(), Some(-1 | 1)),
+        };
+        if !axis_ok {
+            return Err(f.error(format!(
+                "axis {} is not supported: Normalization standardizes each feature of vector samples (axis -1)",
+                f.get("axis").map_or(String::new(), |v| v.to_string())
+            )));
+        }
+        f.only("invert", &serde_json::Value::Bool(false), "the inverse normalization is not implemented")?;
+        for key in ["mean", "variance"] {
+            if f.get(key).is_some() {
+                return Err(f.error(format!(
+                    "a \"{key}\" given in the config is not supported: adapt the layer instead (its statistics are then saved with the weights)"
+                )));
+            }
+        }
+        Ok(Normalization { name: name.to_string(), ..Normalization::unnamed() })
+    }
+
+    fn unnamed() -> Normalization {
+        Normalization {
+            name: String::new(),
+            id: LayerId::new(),
+            adapted: None,
+            weights: Vec::new(),
+            scale: Mutex::new(DMatrix::zeros(0, 0)),
+        }
     }
 
     /// Learns each feature's mean and variance from `x`.
