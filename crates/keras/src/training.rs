@@ -23,7 +23,7 @@ use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 
 use crate::arg::Arg;
-use crate::callbacks::{Callback, Control, History, Logs, ProgbarLogger, Verbosity};
+use crate::callbacks::{Callback, Control, History, Logs, ProgbarLogger, Verbosity, first_error};
 use crate::compile::{CompileOptions, Compiled, CompiledOutput, Metrics, PerOutput};
 use crate::data::RunBuffers;
 use crate::data::{Inputs, Scratch, Targets, Validation};
@@ -42,8 +42,15 @@ pub const INFERENCE_BATCH_SIZE: usize = 256;
 
 /// The options of [`Model::fit`], with Keras's defaults.
 pub struct FitOptions<'a> {
-    /// Passes over the training set (default 1).
+    /// The number of the last epoch plus one (default 1): `fit` runs the
+    /// epochs `initial_epoch` to `epochs − 1`, as Keras (not a count of
+    /// epochs to run).
     pub epochs: usize,
+    /// The epoch to start from (default 0), to resume a training: after
+    /// `fit` with `epochs: 3`, `fit` with `initial_epoch: 3, epochs: 6`
+    /// runs epochs 3, 4 and 5, under those numbers in the hooks and the
+    /// [`History`].
+    pub initial_epoch: usize,
     /// Samples per gradient step (default 32).
     pub batch_size: usize,
     /// Data to evaluate after each epoch (`val_` keys):
@@ -52,6 +59,10 @@ pub struct FitOptions<'a> {
     /// Or: this fraction of the samples, taken from the end before
     /// shuffling, held out for validation.
     pub validation_split: f64,
+    /// Rows per validation batch (default `None`: [`INFERENCE_BATCH_SIZE`];
+    /// Keras's default is `batch_size`). Only the batches the `on_test_*`
+    /// hooks see and the rounding depend on it.
+    pub validation_batch_size: Option<usize>,
     /// Shuffle the training samples before each epoch (default true).
     pub shuffle: bool,
     /// Weight of each class in the loss (classes not listed weigh 1; one
@@ -59,7 +70,8 @@ pub struct FitOptions<'a> {
     pub class_weight: Option<&'a HashMap<usize, f32>>,
     /// Weight of each training sample in the loss (every output's).
     pub sample_weight: Option<&'a [f32]>,
-    /// Called before and after training, every epoch and every batch.
+    /// Called before and after training, every epoch and every batch, and
+    /// around the validation pass (see [`Callback`] for the order).
     pub callbacks: Vec<&'a mut dyn Callback>,
     /// How much to print (default: a progress bar).
     pub verbose: Verbosity,
@@ -69,15 +81,45 @@ impl Default for FitOptions<'_> {
     fn default() -> Self {
         FitOptions {
             epochs: 1,
+            initial_epoch: 0,
             batch_size: 32,
             validation_data: None,
             validation_split: 0.0,
+            validation_batch_size: None,
             shuffle: true,
             class_weight: None,
             sample_weight: None,
             callbacks: Vec::new(),
             verbose: Verbosity::ProgressBar,
         }
+    }
+}
+
+/// The options of [`Model::evaluate_with`].
+pub struct EvaluateOptions<'a> {
+    /// Rows per batch (default [`INFERENCE_BATCH_SIZE`]).
+    pub batch_size: usize,
+    /// Called around the evaluation and each batch (`on_test_*`).
+    pub callbacks: Vec<&'a mut dyn Callback>,
+}
+
+impl Default for EvaluateOptions<'_> {
+    fn default() -> Self {
+        EvaluateOptions { batch_size: INFERENCE_BATCH_SIZE, callbacks: Vec::new() }
+    }
+}
+
+/// The options of [`Model::predict_with`] and [`Model::predict_outputs_with`].
+pub struct PredictOptions<'a> {
+    /// Rows per batch (default [`INFERENCE_BATCH_SIZE`]).
+    pub batch_size: usize,
+    /// Called around the prediction and each batch (`on_predict_*`).
+    pub callbacks: Vec<&'a mut dyn Callback>,
+}
+
+impl Default for PredictOptions<'_> {
+    fn default() -> Self {
+        PredictOptions { batch_size: INFERENCE_BATCH_SIZE, callbacks: Vec::new() }
     }
 }
 
@@ -96,6 +138,24 @@ fn fused(tape: &Tape<f32>, output: Var) -> Result<(Var, Activation)> {
         Op::Activation(z, act) => (z, act),
         _ => (output, Activation::Identity),
     })
+}
+
+/// What `fit`'s epochs run on.
+struct FitData<'d> {
+    xs: &'d [&'d Tensor],
+    ys: &'d [Labels],
+    weights: Option<&'d [f32]>,
+    validation: Option<&'d Prepared<'d>>,
+    outputs: &'d [CompiledOutput],
+    n_train: usize,
+}
+
+/// Which epochs `fit` runs, and how.
+struct EpochPlan {
+    epochs: std::ops::Range<usize>,
+    batch_size: usize,
+    shuffle: bool,
+    val_batch_size: usize,
 }
 
 /// Prepared data: one tensor per input, one set of labels per output.
@@ -162,7 +222,9 @@ impl Model {
     /// slots (what `LearningRateScheduler` and `ReduceLROnPlateau` do).
     pub fn set_learning_rate(&mut self, value: f64) -> Result<()> {
         if !(value.is_finite() && value >= 0.0) {
-            return Err(KerasError::Argument(format!("learning rate must be a finite number ≥ 0, got {value}")));
+            return Err(KerasError::Argument(format!(
+                "learning rate must be a finite number ≥ 0, got {value}"
+            )));
         }
         let compiled = self.compiled.as_mut().ok_or_else(|| KerasError::NotCompiled(self.name.clone()))?;
         compiled.optimizer.set_learning_rate(value);
@@ -438,43 +500,97 @@ impl Model {
         };
         history.params.insert("verbose".into(), verbose);
 
+        let val_batch_size = options.validation_batch_size.unwrap_or(INFERENCE_BATCH_SIZE).max(1);
+
+        // Keras appends its History and ProgbarLogger after the callbacks
+        // given: keys they add to the epoch's logs reach both.
         let mut progbar = ProgbarLogger::new(options.verbose);
-        let mut callbacks: Vec<&mut dyn Callback> = vec![&mut progbar];
-        callbacks.extend(options.callbacks.iter_mut().map(|c| &mut **c as &mut dyn Callback));
+        let mut callbacks: Vec<&mut dyn Callback> =
+            options.callbacks.iter_mut().map(|c| &mut **c as &mut dyn Callback).collect();
+        callbacks.push(&mut progbar);
         for c in callbacks.iter_mut() {
             c.on_train_begin(&history.params, self);
         }
+        if let Some(e) = first_error(&mut callbacks) {
+            return Err(e);
+        }
         let mut scratch = std::mem::take(&mut self.scratch);
-        let xs = data.refs();
-        let layout = log_layout(&outputs);
-        let mut logs = Logs::new();
+        let result = self.fit_epochs(
+            &mut scratch,
+            &mut callbacks,
+            &mut history,
+            FitData {
+                xs: &data.refs(),
+                ys: &data.ys,
+                weights: weights.as_deref(),
+                validation: validation.as_ref(),
+                outputs: &outputs,
+                n_train,
+            },
+            EpochPlan {
+                epochs: options.initial_epoch..options.epochs,
+                batch_size: options.batch_size,
+                shuffle: options.shuffle,
+                val_batch_size,
+            },
+        );
+        self.scratch = scratch;
+        let logs = result?;
+        for c in callbacks.iter_mut() {
+            c.on_train_end(&logs, self);
+        }
+        if let Some(e) = first_error(&mut callbacks) {
+            return Err(e);
+        }
+        Ok(history)
+    }
+
+    /// The epochs of `fit`, from `initial_epoch` to `epochs − 1`; returns
+    /// the last epoch's logs (empty if none ran), or the first error met,
+    /// a callback's included.
+    fn fit_epochs(
+        &mut self,
+        scratch: &mut Scratch,
+        callbacks: &mut [&mut dyn Callback],
+        history: &mut History,
+        data: FitData<'_>,
+        plan: EpochPlan,
+    ) -> Result<Logs> {
+        let layout = log_layout(data.outputs);
+        let mut training_logs = Logs::new();
         let mut losses = Vec::new();
-        let mut stop = false;
-        for epoch in 0..options.epochs {
+        for epoch in plan.epochs.clone() {
+            if let Some(c) = &mut self.compiled {
+                c.reset_metrics();
+            }
             for c in callbacks.iter_mut() {
                 c.on_epoch_begin(epoch, self);
             }
-            logs = Logs::new(); // batch logs carry no val_ values
+            if let Some(e) = first_error(callbacks) {
+                return Err(e);
+            }
+            let mut logs = Logs::new(); // batch logs carry no val_ values
             // Each epoch shuffles 0..n afresh: the order depends only on
             // the model's generator, which goes on from fit to fit (two
             // fits of 2 epochs shuffle as one of 4) and is saved with the
             // model (a resumed run shuffles as the uninterrupted one).
             scratch.order.clear();
-            scratch.order.extend(0..n_train);
-            if options.shuffle {
+            scratch.order.extend(0..data.n_train);
+            if plan.shuffle {
                 scratch.order.shuffle(&mut self.rng);
             }
-            let mut sums = vec![0.0f64; outputs.len() + 1];
+            let mut sums = vec![0.0f64; data.outputs.len() + 1];
             let mut means = sums.clone();
             let mut seen = 0usize;
-            if let Some(c) = &mut self.compiled {
-                c.reset_metrics();
-            }
             let order = std::mem::take(&mut scratch.order);
+            let mut stop = false;
             let mut result = Ok(());
-            for (step, indices) in order.chunks(options.batch_size).enumerate() {
-                scratch.batch.gather(&xs, &data.ys, weights.as_deref(), indices);
-                let total = match self.train_step(&mut scratch, &mut losses) {
+            for (step, indices) in order.chunks(plan.batch_size).enumerate() {
+                for c in callbacks.iter_mut() {
+                    c.on_train_batch_begin(step, self);
+                }
+                scratch.batch.gather(data.xs, data.ys, data.weights, indices);
+                let total = match self.train_step(scratch, &mut losses) {
                     Ok(total) => total,
                     Err(e) => {
                         result = Err(e);
@@ -492,34 +608,40 @@ impl Model {
                 for c in callbacks.iter_mut() {
                     stop |= c.on_train_batch_end(step, &logs, self) == Control::Stop;
                 }
+                if let Some(e) = first_error(callbacks) {
+                    result = Err(e);
+                    break;
+                }
                 if stop {
                     break;
                 }
             }
             scratch.order = order;
-            if let Err(e) = result {
-                self.scratch = scratch;
-                return Err(e);
-            }
-            if let Some(v) = &validation {
-                let val = self.evaluate_prepared(v, &outputs, INFERENCE_BATCH_SIZE)?;
+            result?;
+            if let Some(v) = data.validation {
+                let val = self.evaluate_observed(v, data.outputs, plan.val_batch_size, callbacks)?;
                 for (name, value) in val.iter() {
                     logs.set(&format!("val_{name}"), value);
                 }
             }
-            history.push(epoch, &logs);
-            for c in callbacks.iter_mut() {
-                stop |= c.on_epoch_end(epoch, &logs, self) == Control::Stop;
+            // The progress bar, last, sees the keys the others add; the
+            // history is written before it, as Keras's History comes
+            // before its ProgbarLogger.
+            let (last, others) = callbacks.split_last_mut().expect("fit's progress bar is always there");
+            for c in others.iter_mut() {
+                stop |= c.on_epoch_end_mut(epoch, &mut logs, self) == Control::Stop;
             }
+            history.push(epoch, &logs);
+            stop |= last.on_epoch_end_mut(epoch, &mut logs, self) == Control::Stop;
+            if let Some(e) = first_error(callbacks) {
+                return Err(e);
+            }
+            training_logs = logs;
             if stop {
                 break;
             }
         }
-        self.scratch = scratch;
-        for c in callbacks.iter_mut() {
-            c.on_train_end(&logs, self);
-        }
-        Ok(history)
+        Ok(training_logs)
     }
 
     /// Writes the losses (`means[0]` the total, then each output's) and the
@@ -652,6 +774,47 @@ impl Model {
         self.evaluate_prepared(&data, &outputs, batch_size.max(1))
     }
 
+    /// [`Model::evaluate`] with callbacks (`on_test_begin`,
+    /// `on_test_batch_begin`, `on_test_batch_end`, `on_test_end`, each
+    /// given the model) and a batch size. With a callback that wants the
+    /// batch hooks (see [`Callback::inference_batch_hooks`]) the batches
+    /// run in order on one thread; the result is the same.
+    ///
+    /// ```
+    /// use keras::callbacks::{Callback, Logs};
+    /// use keras::layers::{Dense, Input};
+    /// use keras::training::EvaluateOptions;
+    /// use keras::{Labels, Model, Sequential, Tensor};
+    /// #[derive(Default)]
+    /// struct Batches(Vec<usize>);
+    /// impl Callback for Batches {
+    ///     fn on_test_batch_end(&mut self, batch: usize, _logs: &Logs, _model: &Model) {
+    ///         self.0.push(batch);
+    ///     }
+    /// }
+    /// let mut model = Sequential::new(vec![Input::new(&[1]).into(), Dense::new(1).into()])?;
+    /// model.compile("mse", "sgd", &[])?;
+    /// let x = Tensor::new(vec![0.5; 10], &[10, 1])?;
+    /// let y = Labels::from(&[1.0f32; 10][..]);
+    /// let mut batches = Batches::default();
+    /// let logs = model.evaluate_with(&x, &y, EvaluateOptions { batch_size: 4, callbacks: vec![&mut batches] })?;
+    /// assert_eq!(batches.0, [0, 1, 2]);
+    /// assert_eq!(logs, model.evaluate(&x, &y)?);
+    /// # Ok::<(), keras::KerasError>(())
+    /// ```
+    pub fn evaluate_with<'a>(
+        &self,
+        x: impl Into<Inputs<'a>>,
+        y: impl Into<Targets<'a>>,
+        options: EvaluateOptions<'_>,
+    ) -> Result<Logs> {
+        let outputs = self.compiled_outputs()?.into_owned();
+        self.require_built()?;
+        let data = self.prepare(&x.into(), &y.into(), &outputs)?;
+        let mut callbacks = options.callbacks;
+        self.evaluate_observed(&data, &outputs, options.batch_size.max(1), &mut callbacks)
+    }
+
     /// Evaluates on prepared data: every output's rows (on every core),
     /// then each loss over all rows and the metrics.
     fn evaluate_prepared(
@@ -661,37 +824,79 @@ impl Model {
         batch_size: usize,
     ) -> Result<Logs> {
         let rows = self.infer(&data.refs(), batch_size, true)?;
-        let mut means = vec![0.0f64];
-        let mut outputs = outputs.to_vec();
-        for ((out, rows), y) in outputs.iter_mut().zip(&rows).zip(&data.ys) {
-            let z = rows.logits.as_ref().unwrap_or(&rows.values);
-            let targets = match y {
-                Labels::Classes(c) => mlp::Targets::Sparse(c),
-                Labels::Values(v) => mlp::Targets::Dense(v),
-            };
-            let value = if z.nrows() == 0 {
-                0.0
-            } else {
-                f64::from(
-                    out.loss
-                        .to_mlp()
-                        .value(rows.activation, z, &rows.values, targets)
-                        .map_err(autodiff::TapeError::from)?,
-                )
-            };
-            means[0] += out.weight * value;
-            means.push(value);
-            let labels = match y {
-                Labels::Classes(c) => crate::metrics::BatchLabels::Classes(c),
-                Labels::Values(v) => crate::metrics::BatchLabels::Values(v),
-            };
-            for (_, m) in &mut out.metrics {
-                m.reset();
-                m.update(&rows.values, &labels);
-            }
+        logs_from_rows(&rows, &data.ys, outputs)
+    }
+
+    /// Evaluates with the `on_test_*` hooks: the batches in order on one
+    /// thread if a callback wants the batch hooks (with the running loss
+    /// and metrics after each), else as [`Model::evaluate`]. The result is
+    /// computed from all the rows either way, so it is the same.
+    fn evaluate_observed(
+        &self,
+        data: &Prepared<'_>,
+        outputs: &[CompiledOutput],
+        batch_size: usize,
+        callbacks: &mut [&mut dyn Callback],
+    ) -> Result<Logs> {
+        for c in callbacks.iter_mut() {
+            c.on_test_begin(self);
         }
-        let mut logs = Logs::new();
-        write_output_logs(&mut logs, &log_layout(&outputs), &means, &outputs);
+        if let Some(e) = first_error(callbacks) {
+            return Err(e);
+        }
+        let logs = if callbacks.iter().any(|c| c.inference_batch_hooks()) {
+            let graph = self.require_built()?;
+            let widths: Vec<usize> = graph.output_shapes().iter().map(|s| s.iter().product()).collect();
+            let mut running = outputs.to_vec();
+            running.iter_mut().for_each(|o| o.metrics.iter_mut().for_each(|(_, m)| m.reset()));
+            let layout = log_layout(outputs);
+            let mut sums = vec![0.0f64; outputs.len() + 1];
+            let mut seen = 0usize;
+            let mut batch_logs = Logs::new();
+            let mut observer = |b: usize, done: Option<(usize, usize, &[OutputRows])>| -> Result<()> {
+                let Some((start, len, rows)) = done else {
+                    for c in callbacks.iter_mut() {
+                        c.on_test_batch_begin(b, self);
+                    }
+                    return first_error(callbacks).map_or(Ok(()), Err);
+                };
+                for (k, ((out, rows), y)) in running.iter_mut().zip(rows).zip(&data.ys).enumerate() {
+                    let values = rows.values.rows(start, len).into_owned();
+                    let logits = rows.logits.as_ref().map(|l| l.rows(start, len).into_owned());
+                    let y = y.slice(start, start + len)?;
+                    let value =
+                        loss_value(out, rows.activation, logits.as_ref().unwrap_or(&values), &values, &y)?;
+                    sums[0] += out.weight * value * len as f64;
+                    sums[k + 1] += value * len as f64;
+                    let labels = batch_labels(&y);
+                    out.metrics.iter_mut().for_each(|(_, m)| m.update(&values, &labels));
+                }
+                seen += len;
+                let means: Vec<f64> = sums.iter().map(|s| s / seen as f64).collect();
+                write_output_logs(&mut batch_logs, &layout, &means, &running);
+                for c in callbacks.iter_mut() {
+                    c.on_test_batch_end(b, &batch_logs, self);
+                }
+                first_error(callbacks).map_or(Ok(()), Err)
+            };
+            let rows = self.forward_rows(
+                &data.refs(),
+                (0, data.len()),
+                batch_size,
+                true,
+                &widths,
+                Some(&mut observer),
+            )?;
+            logs_from_rows(&rows, &data.ys, outputs)?
+        } else {
+            self.evaluate_prepared(data, outputs, batch_size)?
+        };
+        for c in callbacks.iter_mut() {
+            c.on_test_end(&logs, self);
+        }
+        if let Some(e) = first_error(callbacks) {
+            return Err(e);
+        }
         Ok(logs)
     }
 
@@ -708,14 +913,14 @@ impl Model {
         let ranges: Vec<(usize, usize)> =
             (0..threads).map(|t| ((t * per_thread).min(n), ((t + 1) * per_thread).min(n))).collect();
         if threads == 1 {
-            return self.forward_rows(xs, (0, n), bs, logits, &widths);
+            return self.forward_rows(xs, (0, n), bs, logits, &widths, None);
         }
         let parts: Vec<Result<Vec<OutputRows>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = ranges
                 .iter()
                 .map(|&range| {
                     let widths = &widths;
-                    scope.spawn(move || self.forward_rows(xs, range, bs, logits, widths))
+                    scope.spawn(move || self.forward_rows(xs, range, bs, logits, widths, None))
                 })
                 .collect();
             handles
@@ -747,7 +952,10 @@ impl Model {
     }
 
     /// The outputs for the samples `start..end` of `xs`, batch by batch,
-    /// recorded on a tape of this thread's own.
+    /// recorded on a tape of this thread's own. `observer`, if any, is
+    /// called before each batch with its number and `None`, and after it
+    /// with `Some((first row, rows, outputs so far))`, the rows counted
+    /// from `start`.
     fn forward_rows(
         &self,
         xs: &[&Tensor],
@@ -755,6 +963,7 @@ impl Model {
         batch_size: usize,
         logits: bool,
         widths: &[usize],
+        mut observer: Option<&mut BatchObserver<'_>>,
     ) -> Result<Vec<OutputRows>> {
         let mut tape = Tape::new();
         let mut bindings = Bindings::default();
@@ -772,6 +981,9 @@ impl Model {
             .collect();
         let indices: Vec<usize> = (start..end).collect();
         for (b, chunk) in indices.chunks(batch_size).enumerate() {
+            if let Some(observe) = observer.as_mut() {
+                observe(b, None)?;
+            }
             tape.reset();
             inputs.clear();
             for (x, buffer) in xs.iter().zip(&mut batch) {
@@ -788,6 +1000,9 @@ impl Model {
                     l.rows_mut(b * batch_size, chunk.len()).copy_from(tape.try_value(z)?);
                     o.activation = act;
                 }
+            }
+            if let Some(observe) = observer.as_mut() {
+                observe(b, Some((b * batch_size, chunk.len(), &out)))?;
             }
         }
         Ok(out)
@@ -807,7 +1022,11 @@ impl Model {
         x: impl Into<Inputs<'a>>,
         batch_size: usize,
     ) -> Result<DMatrix<f32>> {
-        let mut outputs = self.predict_outputs_batch_size(x, batch_size)?;
+        self.single_output(self.predict_outputs_batch_size(x, batch_size)?)
+    }
+
+    /// The only output's matrix, or an error for a model with several.
+    fn single_output(&self, mut outputs: Vec<DMatrix<f32>>) -> Result<DMatrix<f32>> {
         if outputs.len() != 1 {
             return Err(KerasError::Structure {
                 model: self.name.clone(),
@@ -842,6 +1061,159 @@ impl Model {
         let xs = self.arrange_inputs(&x)?;
         Ok(self.infer(&xs, batch_size, false)?.into_iter().map(|o| o.values).collect())
     }
+
+    /// [`Model::predict`] with callbacks (`on_predict_begin`,
+    /// `on_predict_batch_begin`, `on_predict_batch_end` with the batch's
+    /// outputs, `on_predict_end`, each given the model) and a batch size.
+    /// With a callback that wants the batch hooks (see
+    /// [`Callback::inference_batch_hooks`]) the batches run in order on one
+    /// thread; the outputs are the same.
+    pub fn predict_with<'a>(
+        &self,
+        x: impl Into<Inputs<'a>>,
+        options: PredictOptions<'_>,
+    ) -> Result<DMatrix<f32>> {
+        self.single_output(self.predict_outputs_with(x, options)?)
+    }
+
+    /// [`Model::predict_outputs`] with callbacks and a batch size, as
+    /// [`Model::predict_with`].
+    pub fn predict_outputs_with<'a>(
+        &self,
+        x: impl Into<Inputs<'a>>,
+        options: PredictOptions<'_>,
+    ) -> Result<Vec<DMatrix<f32>>> {
+        let x = x.into();
+        if !self.is_built() {
+            let shapes: Vec<Shape> = x.given().iter().map(|t| t.sample_shape().to_vec()).collect();
+            crate::layers::Layer::output_shapes(self, &shapes)?;
+        }
+        let xs = self.arrange_inputs(&x)?;
+        let batch_size = options.batch_size.max(1);
+        let mut callbacks = options.callbacks;
+        for c in callbacks.iter_mut() {
+            c.on_predict_begin(self);
+        }
+        if let Some(e) = first_error(&mut callbacks) {
+            return Err(e);
+        }
+        let rows = if callbacks.iter().any(|c| c.inference_batch_hooks()) {
+            let graph = self.require_built()?;
+            let widths: Vec<usize> = graph.output_shapes().iter().map(|s| s.iter().product()).collect();
+            let n = xs.first().map_or(0, |x| x.len());
+            let mut observer = |b: usize, done: Option<(usize, usize, &[OutputRows])>| -> Result<()> {
+                match done {
+                    None => callbacks.iter_mut().for_each(|c| c.on_predict_batch_begin(b, self)),
+                    Some((start, len, rows)) => {
+                        let outputs: Vec<DMatrix<f32>> =
+                            rows.iter().map(|o| o.values.rows(start, len).into_owned()).collect();
+                        callbacks.iter_mut().for_each(|c| c.on_predict_batch_end(b, &outputs, self));
+                    }
+                }
+                first_error(&mut callbacks).map_or(Ok(()), Err)
+            };
+            self.forward_rows(&xs, (0, n), batch_size, false, &widths, Some(&mut observer))?
+        } else {
+            self.infer(&xs, batch_size, false)?
+        };
+        for c in callbacks.iter_mut() {
+            c.on_predict_end(self);
+        }
+        if let Some(e) = first_error(&mut callbacks) {
+            return Err(e);
+        }
+        Ok(rows.into_iter().map(|o| o.values).collect())
+    }
+
+    /// The way the metric reported under `key` (its log key, with the
+    /// output's prefix for a model with several outputs) improves, as
+    /// Keras's `metric._direction`; `None` if no compiled metric has that
+    /// key.
+    pub(crate) fn metric_direction(&self, key: &str) -> Option<crate::callbacks::monitor::Direction> {
+        use crate::callbacks::monitor::Direction;
+        use crate::metrics::Metric;
+        let compiled = self.compiled.as_ref()?;
+        let several = compiled.outputs.len() > 1;
+        let (_, name) =
+            compiled.outputs.iter().flat_map(|o| o.metrics.iter().map(move |(k, _)| (o, k))).find(
+                |(o, k)| {
+                    if several {
+                        key.strip_prefix(o.name.as_str()).and_then(|r| r.strip_prefix('_')) == Some(k)
+                    } else {
+                        key == k.as_str()
+                    }
+                },
+            )?;
+        Some(match <Metric as crate::arg::Named>::from_name(name)? {
+            Metric::Accuracy
+            | Metric::SparseCategoricalAccuracy
+            | Metric::CategoricalAccuracy
+            | Metric::BinaryAccuracy => Direction::Up,
+            Metric::RootMeanSquaredError | Metric::MeanAbsoluteError | Metric::MeanSquaredError => {
+                Direction::Down
+            }
+        })
+    }
+
+    /// The keys of the logs `fit` writes (without `val_`).
+    pub(crate) fn metric_keys(&self) -> Vec<String> {
+        match self.compiled_outputs() {
+            Ok(outputs) => log_layout(&outputs).into_iter().map(|(k, _)| k).collect(),
+            Err(_) => vec!["loss".to_string()],
+        }
+    }
+}
+
+/// What [`Model::forward_rows`] calls around each batch: the batch's
+/// number, then `None` before it, or after it the first row, the number
+/// of rows and the outputs so far.
+type BatchObserver<'o> = dyn FnMut(usize, Option<(usize, usize, &[OutputRows])>) -> Result<()> + 'o;
+
+/// The loss of one output over rows: the loss's mean (0 for no rows).
+fn loss_value(
+    out: &CompiledOutput,
+    activation: Activation,
+    z: &DMatrix<f32>,
+    a: &DMatrix<f32>,
+    y: &Labels,
+) -> Result<f64> {
+    if z.nrows() == 0 {
+        return Ok(0.0);
+    }
+    let targets = match y {
+        Labels::Classes(c) => mlp::Targets::Sparse(c),
+        Labels::Values(v) => mlp::Targets::Dense(v),
+    };
+    Ok(f64::from(out.loss.to_mlp().value(activation, z, a, targets).map_err(autodiff::TapeError::from)?))
+}
+
+/// Labels as a metric reads them.
+fn batch_labels(y: &Labels) -> crate::metrics::BatchLabels<'_> {
+    match y {
+        Labels::Classes(c) => crate::metrics::BatchLabels::Classes(c),
+        Labels::Values(v) => crate::metrics::BatchLabels::Values(v),
+    }
+}
+
+/// The loss and metrics over all the rows of every output, whose labels
+/// are `ys`, as `evaluate` reports them.
+fn logs_from_rows(rows: &[OutputRows], ys: &[Labels], outputs: &[CompiledOutput]) -> Result<Logs> {
+    let mut means = vec![0.0f64];
+    let mut outputs = outputs.to_vec();
+    for ((out, rows), y) in outputs.iter_mut().zip(rows).zip(ys) {
+        let z = rows.logits.as_ref().unwrap_or(&rows.values);
+        let value = loss_value(out, rows.activation, z, &rows.values, y)?;
+        means[0] += out.weight * value;
+        means.push(value);
+        let labels = batch_labels(y);
+        for (_, m) in &mut out.metrics {
+            m.reset();
+            m.update(&rows.values, &labels);
+        }
+    }
+    let mut logs = Logs::new();
+    write_output_logs(&mut logs, &log_layout(&outputs), &means, &outputs);
+    Ok(logs)
 }
 
 /// Where one entry of the logs comes from.

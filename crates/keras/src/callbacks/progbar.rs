@@ -1,154 +1,13 @@
-//! What `fit` reports, and the hook point to act on it.
-//!
-//! [`Logs`] are the loss and metrics so far; `fit` hands them to every
-//! [`Callback`] after each batch and each epoch, and keeps each epoch's in
-//! its [`History`]. [`ProgbarLogger`] is the callback behind `verbose`: a
-//! progress bar like Keras's, one line per epoch once the epoch ends.
-//!
-//! ```
-//! use keras::callbacks::{Callback, Control, Logs};
-//! /// Stops training as soon as the validation accuracy reaches a target.
-//! struct StopAt(f64);
-//! impl Callback for StopAt {
-//!     fn on_epoch_end(&mut self, _epoch: usize, logs: &Logs, _model: &mut keras::Model) -> Control {
-//!         match logs.get("val_accuracy") {
-//!             Some(acc) if acc >= self.0 => Control::Stop,
-//!             _ => Control::Continue,
-//!         }
-//!     }
-//! }
-//! ```
+//! The progress bar behind `fit`'s `verbose`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
 
+use super::{Callback, Control, Logs};
 use crate::model::Model;
-
-/// Named values (loss and metrics), in the order they were added.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Logs {
-    entries: Vec<(String, f64)>,
-}
-
-impl Logs {
-    /// No values.
-    pub fn new() -> Logs {
-        Logs::default()
-    }
-
-    /// Sets `name` to `value`, adding it at the end if it is new.
-    pub fn set(&mut self, name: &str, value: f64) {
-        match self.entries.iter_mut().find(|(n, _)| n == name) {
-            Some((_, v)) => *v = value,
-            None => self.entries.push((name.to_string(), value)),
-        }
-    }
-
-    /// The value of `name`.
-    pub fn get(&self, name: &str) -> Option<f64> {
-        self.entries.iter().find(|(n, _)| n == name).map(|&(_, v)| v)
-    }
-
-    /// The values in order (what Keras's `evaluate` returns: loss, then
-    /// the metrics).
-    pub fn values(&self) -> Vec<f64> {
-        self.entries.iter().map(|&(_, v)| v).collect()
-    }
-
-    /// The names in order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(n, _)| n.as_str())
-    }
-
-    /// Name → value (`evaluate(…, return_dict=True)`).
-    pub fn to_map(&self) -> BTreeMap<String, f64> {
-        self.entries.iter().cloned().collect()
-    }
-
-    /// `(name, value)` pairs in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
-        self.entries.iter().map(|(n, v)| (n.as_str(), *v))
-    }
-}
-
-impl fmt::Display for Logs {
-    /// `accuracy: 0.8812 - loss: 0.3254`, names sorted as Keras prints them.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut entries: Vec<&(String, f64)> = self.entries.iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        for (i, (name, value)) in entries.into_iter().enumerate() {
-            if i > 0 {
-                f.write_str(" - ")?;
-            }
-            write!(f, "{name}: {value:.4}")?;
-        }
-        Ok(())
-    }
-}
-
-/// What `fit` returns: its settings and each epoch's logs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct History {
-    /// `verbose`, `epochs`, `steps` (batches per epoch).
-    pub params: BTreeMap<String, usize>,
-    /// The epochs run (0-based).
-    pub epoch: Vec<usize>,
-    /// Each key's value after every epoch: `loss`, `accuracy`, `val_loss`, …
-    pub history: BTreeMap<String, Vec<f64>>,
-}
-
-impl History {
-    /// Appends an epoch.
-    pub(crate) fn push(&mut self, epoch: usize, logs: &Logs) {
-        self.epoch.push(epoch);
-        for (name, value) in logs.iter() {
-            self.history.entry(name.to_string()).or_default().push(value);
-        }
-    }
-
-    /// The series of one key (empty if absent).
-    pub fn get(&self, key: &str) -> &[f64] {
-        self.history.get(key).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// Whether training goes on after an epoch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Control {
-    /// Go on.
-    Continue,
-    /// Stop after this epoch (`model.stop_training = True`).
-    Stop,
-}
-
-/// Called by `fit` as training goes. Every method has a default that does
-/// nothing, so a callback implements only what it needs. Each gets the
-/// model, to read or change its weights (`model.get_weights()`,
-/// `model.set_weights(…)`) as Keras's `self.model`; returning
-/// [`Control::Stop`] from a batch or an epoch ends training there (Keras's
-/// `model.stop_training = True`).
-#[allow(unused_variables)]
-pub trait Callback {
-    /// Before the first epoch.
-    fn on_train_begin(&mut self, params: &BTreeMap<String, usize>, model: &mut Model) {}
-    /// Before each epoch (0-based).
-    fn on_epoch_begin(&mut self, epoch: usize, model: &mut Model) {}
-    /// After each batch, with the running loss and metrics of the epoch.
-    fn on_train_batch_end(&mut self, batch: usize, logs: &Logs, model: &mut Model) -> Control {
-        Control::Continue
-    }
-    /// After each epoch, with its loss and metrics (and the validation ones).
-    fn on_epoch_end(&mut self, epoch: usize, logs: &Logs, model: &mut Model) -> Control {
-        Control::Continue
-    }
-    /// After the last epoch.
-    fn on_train_end(&mut self, logs: &Logs, model: &mut Model) {}
-}
 
 /// How much `fit` prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,6 +103,10 @@ impl ProgbarLogger {
 }
 
 impl Callback for ProgbarLogger {
+    fn inference_batch_hooks(&self) -> bool {
+        false
+    }
+
     fn on_train_begin(&mut self, params: &BTreeMap<String, usize>, _: &mut Model) {
         self.epochs = params.get("epochs").copied().unwrap_or(0);
         self.steps = params.get("steps").copied().unwrap_or(0);
