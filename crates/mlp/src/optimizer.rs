@@ -60,7 +60,9 @@ impl Optimizer {
     /// Sets the learning rate (what a schedule or a callback changes).
     pub fn set_learning_rate(&mut self, value: f64) {
         match self {
-            Optimizer::Sgd { learning_rate, .. } | Optimizer::Adam { learning_rate, .. } => *learning_rate = value,
+            Optimizer::Sgd { learning_rate, .. } | Optimizer::Adam { learning_rate, .. } => {
+                *learning_rate = value
+            }
         }
     }
 }

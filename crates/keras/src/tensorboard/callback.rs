@@ -193,7 +193,7 @@ impl TensorBoard {
                 writer.scalar(&format!("epoch_{name}"), *value, step)?;
             }
         }
-        if self.histogram_freq > 0 && epoch % self.histogram_freq == 0 {
+        if self.histogram_freq > 0 && epoch.is_multiple_of(self.histogram_freq) {
             let weights: Vec<(String, Vec<f32>)> = model
                 .weights()
                 .iter()
@@ -221,7 +221,7 @@ impl Callback for TensorBoard {
     fn on_train_batch_end(&mut self, _batch: usize, logs: &Logs, _model: &mut Model) -> Control {
         self.global_batch += 1;
         let UpdateFreq::Batch(n) = self.update_freq else { return self.keep(Ok(())) };
-        if self.error.is_some() || self.global_batch % n as u64 != 0 {
+        if self.error.is_some() || !self.global_batch.is_multiple_of(n as u64) {
             return self.keep(Ok(()));
         }
         let step = self.global_batch as i64;

@@ -53,25 +53,11 @@ pub fn run_logdir(root: impl AsRef<Path>) -> PathBuf {
 /// `root/run_%Y_%m_%d_%H_%M_%S` for `secs` seconds after the UNIX epoch,
 /// in UTC.
 pub fn run_logdir_at(root: impl AsRef<Path>, secs: u64) -> PathBuf {
-    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
-    let rest = secs % 86_400;
-    let (hour, minute, second) = (rest / 3600, rest % 3600 / 60, rest % 60);
-    root.as_ref().join(format!("run_{year:04}_{month:02}_{day:02}_{hour:02}_{minute:02}_{second:02}"))
-}
-
-/// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard
-/// Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11], March first
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    let t = crate::clock::DateTime::from_unix(secs as i64);
+    root.as_ref().join(format!(
+        "run_{:04}_{:02}_{:02}_{:02}_{:02}_{:02}",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    ))
 }
 
 #[cfg(test)]
@@ -79,11 +65,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn calendar() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(59), (1970, 3, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+    fn run_folder_names() {
         let dir = run_logdir_at("r", 951_868_799); // 2000-02-29 23:59:59
         assert_eq!(dir, Path::new("r/run_2000_02_29_23_59_59"));
     }
