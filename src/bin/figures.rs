@@ -56,6 +56,18 @@ fn keras_examples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     chapter::learning_curves(&curves, &fashion.history)?;
     let text = format!("{}\n{}\n{}", fashion.summary, progress.lines().join("\n"), fashion.report());
     let fashion_text = write_text(&book.join("outputs/keras_fashion_mnist.txt"), &text)?;
+    // The chapter goes on training the same model: here it is saved,
+    // loaded back and trained 30 more epochs.
+    let work = tempfile::tempdir()?;
+    let (before, after) =
+        chapter::saving::continue_fashion(&dir, &fashion.model, &work.path().join("fashion.keras"), 30)?;
+    let text = format!(
+        "validation accuracy of the saved 30-epoch model, loaded back: {before:.4}\n\
+         after 30 more epochs: {after:.4} (chapter: about 0.898)\n"
+    );
+    let continued = write_text(&book.join("outputs/keras_continue_training.txt"), &text)?;
+    let text = chapter::saving::saving_and_callbacks(&dir, work.path(), 42)?;
+    let saving = write_text(&book.join("outputs/keras_saving_callbacks.txt"), &text)?;
     let predicted: Vec<String> = fashion.first_predictions.iter().map(|(_, top)| top[0].0.clone()).collect();
     let first_three = book.join("figures/fashion_mnist_predictions.png");
     chapter::predicted_test_images(&first_three, &dir, &predicted)?;
@@ -67,7 +79,7 @@ fn keras_examples(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let text = format!("{}\n{}\n{}", housing.summary, progress.lines().join("\n"), housing.report());
     let california_text = write_text(&book.join("outputs/keras_california.txt"), &text)?;
     let errors = write_text(&book.join("outputs/keras_errors.txt"), &chapter::error_gallery()?)?;
-    Ok(vec![curves, fashion_text, first_three, california_text, errors])
+    Ok(vec![curves, fashion_text, continued, saving, first_three, california_text, errors])
 }
 
 /// The Functional and Subclassing examples (`cargo run --release -p keras

@@ -8,6 +8,7 @@
 #![allow(dead_code)] // each includer uses a part
 
 pub mod functional;
+pub mod saving;
 
 use std::path::Path;
 use std::time::Instant;
@@ -99,6 +100,9 @@ pub struct FashionResult {
     pub epoch_seconds: Vec<f64>,
     /// Seconds to predict the 10,000 test images.
     pub predict_seconds: f64,
+    /// The trained model (to save it, or go on training it).
+    #[serde(skip)]
+    pub model: Model,
 }
 
 impl FashionResult {
@@ -119,9 +123,9 @@ impl FashionResult {
     }
 }
 
-/// The chapter's image classifier: Fashion-MNIST, Flatten + 300 ReLU + 100
-/// ReLU + 10 softmax, SGD with learning rate 0.01, batch 32.
-pub fn fashion_mnist(dir: &DataDir, options: RunOptions<'_>) -> Result<FashionResult> {
+/// Fashion-MNIST as the chapter splits it: the last 5,000 training
+/// images for validation, pixels scaled to [0, 1]; (train, valid, test).
+pub fn fashion_splits(dir: &DataDir) -> Result<(images::ImageDataset, [(Tensor, Labels); 3])> {
     // ANCHOR: fashion_data
     let fashion = images::load_fashion_mnist(dir)?;
     let (train, valid) = fashion.train.split_off_last(5_000)?;
@@ -130,6 +134,13 @@ pub fn fashion_mnist(dir: &DataDir, options: RunOptions<'_>) -> Result<FashionRe
     let (x_valid, y_valid) = (scaled(&valid.images)?, Labels::from(&valid.labels[..]));
     let (x_test, y_test) = (scaled(&fashion.test.images)?, Labels::from(&fashion.test.labels[..]));
     // ANCHOR_END: fashion_data
+    Ok((fashion, [(x_train, y_train), (x_valid, y_valid), (x_test, y_test)]))
+}
+
+/// The chapter's image classifier: Fashion-MNIST, Flatten + 300 ReLU + 100
+/// ReLU + 10 softmax, SGD with learning rate 0.01, batch 32.
+pub fn fashion_mnist(dir: &DataDir, options: RunOptions<'_>) -> Result<FashionResult> {
+    let (fashion, [(x_train, y_train), (x_valid, y_valid), (x_test, y_test)]) = fashion_splits(dir)?;
     let mut options = options;
 
     // ANCHOR: fashion_model
@@ -197,6 +208,7 @@ pub fn fashion_mnist(dir: &DataDir, options: RunOptions<'_>) -> Result<FashionRe
         seconds_per_epoch: timer.median(),
         epoch_seconds: timer.seconds.clone(),
         predict_seconds,
+        model,
     })
 }
 
@@ -217,6 +229,9 @@ pub struct CaliforniaResult {
     pub seconds_per_epoch: f64,
     /// Training, validation and test rows.
     pub sizes: (usize, usize, usize),
+    /// The trained model.
+    #[serde(skip)]
+    pub model: Model,
 }
 
 impl CaliforniaResult {
@@ -251,17 +266,14 @@ pub fn california_splits(dir: &DataDir) -> Result<[(Tensor, Labels); 3]> {
     ])
 }
 
-/// The chapter's regression MLP: California housing, Normalization + 3 ×
-/// 50 ReLU + 1 linear output, Adam (1e-3), MSE, 20 epochs.
-pub fn california_regression(dir: &DataDir, options: RunOptions<'_>) -> Result<CaliforniaResult> {
-    let [(x_train, y_train), (x_valid, y_valid), (x_test, y_test)] = california_splits(dir)?;
-    let mut options = options;
-
+/// The chapter's regression MLP, compiled: Normalization (adapted to
+/// `x_train`) + 3 × 50 ReLU + 1 linear output, Adam (1e-3), MSE.
+pub fn california_model(x_train: &Tensor, seed: u64) -> Result<Model> {
     // ANCHOR: california_model
     keras::clear_session();
-    keras::set_random_seed(options.seed);
+    keras::set_random_seed(seed);
     let mut norm_layer = Normalization::new();
-    norm_layer.adapt(&x_train)?;
+    norm_layer.adapt(x_train)?;
     let mut model = Sequential::new(vec![
         Input::new(&[8]).into(),
         norm_layer.into(),
@@ -273,6 +285,15 @@ pub fn california_regression(dir: &DataDir, options: RunOptions<'_>) -> Result<C
     let optimizer = Adam { learning_rate: 1e-3, ..Adam::default() };
     model.compile("mse", optimizer, &["RootMeanSquaredError".into()])?;
     // ANCHOR_END: california_model
+    Ok(model)
+}
+
+/// The chapter's regression MLP: California housing, Normalization + 3 ×
+/// 50 ReLU + 1 linear output, Adam (1e-3), MSE, 20 epochs.
+pub fn california_regression(dir: &DataDir, options: RunOptions<'_>) -> Result<CaliforniaResult> {
+    let [(x_train, y_train), (x_valid, y_valid), (x_test, y_test)] = california_splits(dir)?;
+    let mut options = options;
+    let mut model = california_model(&x_train, options.seed)?;
     let summary = model.summary()?;
     if options.verbose != Verbosity::Silent {
         println!("{summary}");
@@ -305,6 +326,7 @@ pub fn california_regression(dir: &DataDir, options: RunOptions<'_>) -> Result<C
         first_predictions: (0..3).map(|i| (f64::from(y_pred[(i, 0)]), f64::from(targets[(i, 0)]))).collect(),
         seconds_per_epoch: timer.median(),
         sizes: (x_train.len(), x_valid.len(), x_test.len()),
+        model,
     })
 }
 
