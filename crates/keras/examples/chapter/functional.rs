@@ -29,6 +29,9 @@ pub struct VariantResult {
     /// For two inputs: whether inputs given by name predict exactly what
     /// the same inputs given as a pair predict.
     pub named_inputs_match: Option<bool>,
+    /// The trained model (to save it).
+    #[serde(skip)]
+    pub model: Option<Model>,
 }
 
 fn record(model: &Model, logs: &Logs, rmse_key: &str, timer: &EpochTimer) -> Result<VariantResult> {
@@ -39,6 +42,7 @@ fn record(model: &Model, logs: &Logs, rmse_key: &str, timer: &EpochTimer) -> Res
         layers: model.layers().iter().map(|l| l.name().to_string()).collect(),
         seconds_per_epoch: timer.median(),
         named_inputs_match: None,
+        model: Some(model.clone()),
     })
 }
 
