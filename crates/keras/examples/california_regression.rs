@@ -6,6 +6,8 @@
 //! cargo run --release -p keras --example california_regression [-- --epochs 20 --seed 42 --json]
 //! ```
 
+use std::path::PathBuf;
+
 use clap::Parser;
 use datasets::DataDir;
 use keras::Verbosity;
@@ -28,6 +30,10 @@ struct Args {
     /// Print one JSON object on the last line.
     #[arg(long)]
     json: bool,
+    /// Save the trained model there (a Keras 3 `.keras` file, which
+    /// `keras.models.load_model` opens).
+    #[arg(long, value_name = "FILE.keras")]
+    save: Option<PathBuf>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -37,6 +43,10 @@ fn main() -> anyhow::Result<()> {
     let run = chapter::california_regression(&DataDir::from_env(), options)?;
     print!("{}", run.report());
     println!("{:.3} s per epoch", run.seconds_per_epoch);
+    if let Some(path) = &args.save {
+        run.model.save(path)?;
+        println!("model saved to {}", path.display());
+    }
     if args.json {
         let json = serde_json::json!({
             "test_rmse": run.test_rmse,

@@ -43,6 +43,10 @@ struct Args {
     /// Print one JSON object on the last line.
     #[arg(long)]
     json: bool,
+    /// Save the trained model there (a Keras 3 `.keras` file, which
+    /// `keras.models.load_model` opens).
+    #[arg(long, value_name = "FILE.keras")]
+    save: Option<PathBuf>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -57,6 +61,10 @@ fn main() -> anyhow::Result<()> {
         run.seconds_per_epoch, run.predict_seconds
     );
     let default = || plotting::target_figures_dir("fashion_mnist");
+    if let Some(path) = &args.save {
+        run.model.save(path)?;
+        println!("model saved to {}", path.display());
+    }
     if !args.no_figures {
         let folder = args.figures.clone().unwrap_or_else(default);
         chapter::learning_curves(&folder.join("fashion_mnist_learning_curves.svg"), &run.history)?;

@@ -9,6 +9,8 @@
 
 mod chapter;
 
+use std::path::{Path, PathBuf};
+
 use clap::{Parser, ValueEnum};
 use datasets::DataDir;
 use keras::Verbosity;
@@ -42,6 +44,23 @@ struct Args {
     /// Print one JSON object on the last line.
     #[arg(long)]
     json: bool,
+    /// Save each trained model: with one variant to FILE.keras, with
+    /// several to FILE_<variant>.keras (`my_model_wide_deep.keras`, …). The
+    /// subclassed model's architecture is Rust code, so only its weights
+    /// are saved, to FILE_subclassed.weights.h5.
+    #[arg(long, value_name = "FILE.keras")]
+    save: Option<PathBuf>,
+}
+
+/// Where `--save` puts one variant's model.
+fn save_path(path: &Path, key: &str, several: bool) -> PathBuf {
+    let text = path.to_string_lossy();
+    let stem = text.strip_suffix(".keras").unwrap_or(&text);
+    match (key, several) {
+        ("subclassed", _) => PathBuf::from(format!("{stem}_subclassed.weights.h5")),
+        (_, true) => PathBuf::from(format!("{stem}_{key}.keras")),
+        _ => path.to_path_buf(),
+    }
 }
 
 type Run = fn(&DataDir, u64, usize, Verbosity) -> anyhow::Result<VariantResult>;
@@ -65,6 +84,15 @@ fn main() -> anyhow::Result<()> {
         println!("== {key}");
         let result = run(&dir, args.seed, args.epochs, verbose)?;
         println!("{}", result.summary);
+        if let (Some(path), Some(model)) = (&args.save, &result.model) {
+            let path = save_path(path, key, args.variant == Variant::All);
+            if key == "subclassed" {
+                model.save_weights(&path)?
+            } else {
+                model.save(&path)?
+            }
+            println!("saved to {}", path.display());
+        }
         for (name, value) in &result.evaluate {
             println!("test {name}: {value:.4}");
         }
