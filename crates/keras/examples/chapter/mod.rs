@@ -32,6 +32,11 @@ pub struct EpochTimer {
 }
 
 impl Callback for EpochTimer {
+    /// No per-batch hooks in evaluation: validation stays on every core.
+    fn inference_batch_hooks(&self) -> bool {
+        false
+    }
+
     fn on_epoch_begin(&mut self, _epoch: usize, _: &mut Model) {
         self.started = Some(Instant::now());
     }
