@@ -3,7 +3,7 @@
 //! `SummaryWriter` demo.
 //!
 //! ```text
-//! cargo run --release -p keras --example tensorboard -- [--logdir my_logs] [--epochs 5] [--seed 42] [--json]
+//! cargo run --release -p keras --example tensorboard -- [--logdir my_logs] [--epochs 10] [--seed 42] [--json]
 //! tensorboard --logdir my_logs
 //! ```
 //!
@@ -22,8 +22,8 @@
 //!    samples at 48 kHz; this demo records 4,000 at 16 kHz, the same
 //!    length for a third of the space.
 //!
-//! The chapter trains 20 epochs; the default here is 5, so that both runs
-//! take well under a minute in release mode (`--epochs 20` for the
+//! The chapter trains 20 epochs; the default here is 10, so that both runs
+//! take about 25 seconds in release mode (`--epochs 20` for the
 //! chapter's curves). The model is built and trained by the same function
 //! as the `fashion_mnist` example (`chapter::fashion_mnist`), which
 //! compiles with `"sgd"`; a small callback sets each run's learning rate
@@ -57,7 +57,7 @@ struct Args {
     #[arg(long, default_value = "my_logs")]
     logdir: PathBuf,
     /// Epochs per run (the chapter: 20).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 10)]
     epochs: usize,
     /// Session seed of both runs and of the demo's random data.
     #[arg(long, default_value_t = 42)]
