@@ -14,15 +14,18 @@ cargo build --release --locked -q -p keras --example tensorboard
 logs="$(mktemp -d)"
 profile="$(mktemp -d)"
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$logs" "$profile"' EXIT
-target/release/examples/tensorboard --logdir "$logs" --epochs "$epochs" > /dev/null
-# Keep the two training runs only: the figure compares their curves.
-rm -rf "$(ls -d "$logs"/run_* | sort | tail -n 1)"
+# The two training runs only (no SummaryWriter demo): the figure compares their curves.
+target/release/examples/tensorboard --logdir "$logs" --epochs "$epochs" --demo-steps 0 > /dev/null
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$venv/bin/tensorboard" --logdir "$logs" --port "$port" --host 127.0.0.1 > /dev/null 2>&1 &
 server=$!
-for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/data/runs" > /dev/null && break; sleep 0.5; done
+# Wait until the server has loaded the four runs (two runs × train, validation).
+for _ in $(seq 120); do
+  [ "$(curl -sf "http://127.0.0.1:$port/data/runs" | grep -o '/train\|/validation' | wc -l)" -ge 4 ] && break
+  sleep 0.5
+done
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
   --user-data-dir="$profile" --hide-scrollbars --window-size=1400,900 --virtual-time-budget=20000 \
-  --screenshot=book/src/figures/tensorboard.png "http://127.0.0.1:$port/?smoothing=0#scalars&tagFilter=epoch_loss" 2>/dev/null
+  --screenshot=book/src/figures/tensorboard.png "http://127.0.0.1:$port/#scalars&tagFilter=epoch_loss&_smoothingWeight=0" 2>/dev/null
 echo "wrote book/src/figures/tensorboard.png"
