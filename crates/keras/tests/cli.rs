@@ -273,3 +273,53 @@ fn the_binary_reports_usage_errors_with_code_2_and_failures_with_1() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("wrong.keras") && !stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn the_binary_predicts_a_saved_model_as_model_predict() {
+    let dir = scratch("saved_model");
+    let mut model = two_input_model();
+    model.compile(["mse", "mse"], "adam", &[]).unwrap();
+    let path = dir.join("two_inputs.keras");
+    model.save(&path).unwrap();
+    let n = 300; // several batches of --batch-size 7
+    let (wide, deep) = (values(n * 3, 8), values(n * 4, 9));
+    let mut header = names("input_wide", 3);
+    header.extend(names("input_deep", 4));
+    let rows: Vec<Vec<f32>> =
+        (0..n).map(|r| [&wide[r * 3..r * 3 + 3], &deep[r * 4..r * 4 + 4]].concat()).collect();
+    let input = dir.join("rows.csv");
+    std::fs::write(&input, csv(&header, &rows)).unwrap();
+    let output = dir.join("predictions.csv");
+    let (model_arg, input_arg, output_arg) =
+        (path.to_str().unwrap(), input.to_str().unwrap(), output.to_str().unwrap());
+    let (code, _, stderr) =
+        keras(&["predict", model_arg, "--input", input_arg, "--output", output_arg, "--batch-size", "7"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (out_header, got) = parse(&std::fs::read_to_string(&output).unwrap());
+    assert_eq!(out_header, ["output.0", "aux_output.0", "aux_output.1"]);
+    let expected = model
+        .predict_outputs((&Tensor::new(wide, &[n, 3]).unwrap(), &Tensor::new(deep, &[n, 4]).unwrap()))
+        .unwrap();
+    for (r, row) in got.iter().enumerate() {
+        assert_eq!(row[..], [expected[0][(r, 0)], expected[1][(r, 0)], expected[1][(r, 1)]], "row {r}");
+    }
+    // Standard output when no --output; the same text.
+    let (code, stdout, _) = keras(&["predict", model_arg, "--input", input_arg]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, std::fs::read_to_string(&output).unwrap());
+    // The summary names every layer.
+    let (code, stdout, _) = keras(&["summary", model_arg]);
+    assert_eq!(code, 0);
+    for layer in model.layers() {
+        assert!(stdout.contains(layer.name()), "{} missing from\n{stdout}", layer.name());
+    }
+    // A bad value: exit code 1, the file, line and column named, the old output kept.
+    let mut text = csv(&header, &rows[..3]);
+    text += "1,2,3,4,5,oops,7\n";
+    std::fs::write(&input, text).unwrap();
+    let (code, _, stderr) = keras(&["predict", model_arg, "--input", input_arg, "--output", output_arg]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("rows.csv: line 5, column 6 \"input_deep.2\": \"oops\""), "{stderr}");
+    assert_eq!(parse(&std::fs::read_to_string(&output).unwrap()).1.len(), n, "the previous output stays");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3, "no temporary file left");
+}
