@@ -95,24 +95,26 @@ for name in names:
     ours_model = keras.models.load_model(path)
     ours_model.load_weights(os.path.join(work, f"{name}_continued.weights.h5"))
     check(f"(a) {name}: weights after one more epoch, Keras vs ours",
-          weights_difference(model.get_weights(), ours_model.get_weights()), 1e-4)
+          weights_difference(model.get_weights(), ours_model.get_weights()))
     # (c) our .weights.h5 into Keras, and our safetensors.
     fresh = keras.models.load_model(path)
     fresh.set_weights([np.zeros_like(w) for w in fresh.get_weights()])
     fresh.load_weights(os.path.join(work, f"{name}.weights.h5"))
     check(f"(c) {name}: our .weights.h5 loaded by Keras predicts the same",
           float(np.max(np.abs(keras_predict(fresh, xs) - ours))))
-    tensors = load_file(os.path.join(work, f"{name}.safetensors"))
-    diffs = []
     loaded = keras.models.load_model(path)
-    for layer in loaded.layers:
-        for variable in layer.weights:
-            key = f"{layer.name}/{variable.name}"
-            value = np.asarray(variable)
-            if variable.name == "kernel":
-                value = value.T
-            diffs.append(float(np.max(np.abs(tensors[key].reshape(value.shape) - value))) if value.size else 0.0)
-    check(f"(c) {name}: safetensors ([units, inputs] kernels) hold Keras's weights", max(diffs))
+    for suffix, transposed, layout in [("", True, "[units, inputs]"), (".keras_layout", False, "[inputs, units]")]:
+        tensors = load_file(os.path.join(work, f"{name}{suffix}.safetensors"))
+        diffs = []
+        for layer in loaded.layers:
+            for variable in layer.weights:
+                key = f"{layer.name}/{variable.name}"
+                value = np.asarray(variable)
+                if variable.name == "kernel" and transposed:
+                    value = value.T
+                assert tensors[key].shape == value.shape, (key, tensors[key].shape, value.shape)
+                diffs.append(float(np.max(np.abs(tensors[key] - value))) if value.size else 0.0)
+        check(f"(c) {name}: safetensors ({layout} kernels) hold Keras's weights", max(diffs))
 
 # (b) Keras -> ours
 rng = np.random.default_rng(42)

@@ -12,7 +12,8 @@
 //!   classifier and the three Functional models of California housing
 //!   (Wide & Deep, two inputs, two inputs with an auxiliary output), and
 //!   writes for each `NAME.keras`, `NAME.weights.h5`, `NAME.safetensors`
-//!   (Dense kernels `[units, inputs]`), `NAME_x.csv` (1,000 rows, with the
+//!   (Dense kernels `[units, inputs]`), `NAME.keras_layout.safetensors`
+//!   (kernels `[inputs, units]`, as Keras has them), `NAME_x.csv` (1,000 rows, with the
 //!   header the `keras predict` command reads) and `NAME_y.csv` (their
 //!   targets); `models.json` lists the names.
 //! - `continue` loads `NAME.keras` and trains one more epoch on those rows
@@ -109,6 +110,7 @@ fn save_all(dir: &Path, name: &str, model: &Model, xs: &[&Tensor], ys: &[&Labels
     model.save(dir.join(format!("{name}.keras")))?;
     model.save_weights(dir.join(format!("{name}.weights.h5")))?;
     model.export_safetensors(dir.join(format!("{name}.safetensors")), KernelLayout::OutIn)?;
+    model.export_safetensors(dir.join(format!("{name}.keras_layout.safetensors")), KernelLayout::Keras)?;
     write_inputs(&dir.join(format!("{name}_x.csv")), model, xs)?;
     write_targets(&dir.join(format!("{name}_y.csv")), ys)
 }
