@@ -13,6 +13,7 @@
 //! | [`mlp`] | stage 3: the multilayer perceptron, hand-derived backpropagation, activations and losses |
 //! | [`autodiff`] | stage 4: a reverse-mode autodiff tape, dual numbers for forward mode |
 //! | [`keras`] | stage 5: a Keras-like API (Sequential, compile, fit, evaluate, predict) in f32 |
+//! | [`tuning`] | stage 6: hyperparameter search as Keras Tuner does it (random search, Hyperband, Bayesian optimization) |
 //! | [`datasets`] | iris, California housing, Fashion-MNIST, MNIST; splits; downloader |
 //! | [`plotting`] | the book's figures, drawn with a bundled font |
 //! | [`exercises`] | the chapter's exercises: stubs, solutions, checks |
@@ -25,3 +26,4 @@ pub use mcculloch_pitts;
 pub use mlp;
 pub use perceptron;
 pub use plotting;
+pub use tuning;
