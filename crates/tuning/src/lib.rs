@@ -11,14 +11,24 @@
 //! - the random draws of Keras Tuner, reproduced from Python's
 //!   `random.Random(seed)` ([`python_random`]).
 
+pub mod bayesian_optimization;
 mod error;
 pub mod gaussian_process;
 pub mod hparams;
+pub mod hyperband;
 pub mod hyperparameters;
 pub mod lr_finder;
+pub mod oracle;
 pub mod python_random;
+pub mod random_search;
+pub mod trial;
+pub mod tuner;
 
 pub use error::{Result, TuningError};
 pub use hyperparameters::{
     Boolean, Choice, Condition, Fixed, Float, HyperParameter, HyperParameters, Int, Sampling, Value,
+};
+pub use trial::{Direction, Objective, Trial, TrialStatus};
+pub use tuner::{
+    BayesianOptimization, HyperModel, Hyperband, RandomSearch, SearchOptions, Tuner, TunerOptions,
 };

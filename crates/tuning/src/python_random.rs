@@ -27,7 +27,7 @@ impl PythonRandom {
         let low = seed as u32;
         let high = (seed >> 32) as u32;
         let key: Vec<u32> = if high == 0 { vec![low] } else { vec![low, high] };
-        PythonRandom { mt: Mt::new_with_key(key.into_iter()) }
+        PythonRandom { mt: Mt::new_with_key(key) }
     }
 
     /// The next `random()`: a float in [0, 1) with 53 random bits.
