@@ -378,7 +378,7 @@ impl<H: HyperModel> Tuner<H> {
     /// Builds the model repeatedly until every conditional scope has been
     /// active once, so that the space holds every hyperparameter (Keras
     /// Tuner's `_populate_initial_space`).
-    fn populate_initial_space(&mut self) -> Result<()> {
+    pub fn populate_initial_space(&mut self) -> Result<()> {
         let mut once: Vec<Vec<Condition>> = Vec::new();
         let mut never: Vec<Vec<Condition>> = Vec::new();
         let mut hp = self.oracle.get_space();
