@@ -134,8 +134,8 @@ pub struct SearchOptions<'a> {
     pub workers: Option<usize>,
     /// Print the search's progress (default true).
     pub verbose: bool,
-    /// `fit`'s own output (default: nothing with several workers, one
-    /// line per epoch with one).
+    /// `fit`'s own output (default: one line per epoch with one worker
+    /// and `verbose`, else nothing).
     pub fit_verbose: Option<Verbosity>,
     /// Write TensorBoard logs of each trial under this folder, as
     /// `<trial_id>/execution0`, with its hyperparameters for TensorBoard's
@@ -434,8 +434,11 @@ impl<H: HyperModel> Tuner<H> {
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
-        let fit_verbose =
-            options.fit_verbose.unwrap_or(if workers == 1 { Verbosity::OneLine } else { Verbosity::Silent });
+        let fit_verbose = options.fit_verbose.unwrap_or(if options.verbose && workers == 1 {
+            Verbosity::OneLine
+        } else {
+            Verbosity::Silent
+        });
         let Tuner { hypermodel, oracle, project_dir, elapsed } = self;
         let search_seed = oracle.state().seed;
         let shared = Mutex::new((&mut *oracle, None::<TuningError>));
