@@ -1,23 +1,22 @@
-//! Three trials of a small search, logged for TensorBoard's HPARAMS tab as
-//! Keras Tuner logs them.
+//! A small random search whose trials are logged for TensorBoard's
+//! HPARAMS tab, as Keras Tuner logs a `search` given a `TensorBoard`
+//! callback.
 //!
 //! ```text
 //! cargo run --release -p tuning --example hparams_log -- DIR [--epochs 5] [--seed 42] [--json]
 //! tensorboard --logdir DIR
 //! ```
 //!
-//! Each trial trains a classifier of two interleaved half-moons (the
-//! second feature in hundreds, so that normalizing matters) with the
+//! A `RandomSearch` of three trials (ids `0`, `1`, `2`) tunes a classifier of two interleaved half-moons (the
+//! second feature in hundreds, so that normalizing matters) over the
 //! hyperparameters of the chapter's searches: `n_hidden` (hidden layers
 //! of 16 ReLU units), `learning_rate`, `optimizer` (`sgd` or `adam`) and
 //! `normalize` (a `Normalization` layer adapted to the training set
-//! first). As Keras Tuner does for a `search` given a `TensorBoard`
-//! callback, each execution of a trial gets its folder
-//! `DIR/<trial_id>/execution0`, where the `TensorBoard` callback writes
-//! the learning curves (`train/`, `validation/`) and the
-//! [`HParamsCallback`] the session start and end. The trial ids are
-//! those of a search with `max_trials` between 10 and 99: `00`, `01`,
-//! `02`.
+//! first). With [`SearchOptions::tensorboard`] set, each execution of a
+//! trial gets its folder `DIR/<trial_id>/execution0`, where a
+//! `TensorBoard` callback writes the learning curves (`train/`,
+//! `validation/`) and an [`HParamsCallback`](tuning::hparams::HParamsCallback)
+//! the session start and end.
 //!
 //! TensorBoard's HPARAMS tab then lists the three trials with their
 //! hyperparameters and, as metrics, the last value of every scalar
@@ -29,20 +28,19 @@
 
 use std::f64::consts::PI;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
-use keras::callbacks::Verbosity;
-use keras::layers::{Dense, Input, Normalization};
+use keras::layers::{Dense, Input, Layer, Normalization};
 use keras::optimizers::{Adam, Optimizer, SGD};
-use keras::tensorboard::TensorBoard;
-use keras::{FitOptions, Labels, Sequential, Tensor};
+use keras::{FitOptions, History, Inputs, Labels, Model, Sequential, Targets, Tensor};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use tuning::Value;
-use tuning::hparams::HParamsCallback;
+use tuning::tuner::{SearchOptions, TunerOptions};
+use tuning::{Boolean, Choice, Float, HyperModel, HyperParameters, Int, RandomSearch, Sampling, Value};
 
-/// Logs three trials for TensorBoard's HPARAMS tab.
+/// Logs a three-trial search for TensorBoard's HPARAMS tab.
 #[derive(Parser)]
 struct Args {
     /// Root folder of the trials (Keras Tuner: the `TensorBoard`
@@ -51,47 +49,13 @@ struct Args {
     /// Epochs per trial.
     #[arg(long, default_value_t = 5)]
     epochs: usize,
-    /// Seed of the data and of the session of each trial (+ its number).
+    /// Seed of the data and of the search.
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Print one JSON object on the last line.
     #[arg(long)]
     json: bool,
 }
-
-/// One trial's hyperparameters.
-struct Trial {
-    id: &'static str,
-    n_hidden: i64,
-    learning_rate: f64,
-    optimizer: &'static str,
-    normalize: bool,
-}
-
-impl Trial {
-    /// The values in Keras Tuner's order of declaration.
-    fn values(&self) -> Vec<(String, Value)> {
-        vec![
-            ("n_hidden".to_string(), Value::Int(self.n_hidden)),
-            ("learning_rate".to_string(), Value::Float(self.learning_rate)),
-            ("optimizer".to_string(), Value::Str(self.optimizer.to_string())),
-            ("normalize".to_string(), Value::Bool(self.normalize)),
-        ]
-    }
-
-    fn optimizer(&self) -> Optimizer {
-        match self.optimizer {
-            "adam" => Adam { learning_rate: self.learning_rate, ..Default::default() }.into(),
-            _ => SGD { learning_rate: self.learning_rate, ..Default::default() }.into(),
-        }
-    }
-}
-
-const TRIALS: [Trial; 3] = [
-    Trial { id: "00", n_hidden: 1, learning_rate: 0.01, optimizer: "sgd", normalize: false },
-    Trial { id: "01", n_hidden: 2, learning_rate: 0.003, optimizer: "adam", normalize: true },
-    Trial { id: "02", n_hidden: 3, learning_rate: 0.0003, optimizer: "adam", normalize: false },
-];
 
 /// `n` points of two interleaved half-moons with noise, the second
 /// feature scaled by 100, and their classes.
@@ -110,68 +74,104 @@ fn moons(n: usize, rng: &mut ChaCha8Rng) -> Result<(Tensor, Labels)> {
     Ok((Tensor::new(features, &[n, 2])?, Labels::Classes(classes)))
 }
 
+/// The half-moons classifier, whose `fit` keeps each trial's history (by
+/// its values) for the JSON report.
+struct Moons<'a> {
+    x_train: &'a Tensor,
+    histories: Mutex<Vec<(Vec<(String, Value)>, History)>>,
+}
+
+/// The values in the order of declaration.
+fn ordered(hp: &HyperParameters) -> Vec<(String, Value)> {
+    hp.space()
+        .iter()
+        .filter_map(|h| hp.values().get(h.name()).map(|v| (h.name().to_string(), v.clone())))
+        .collect()
+}
+
+impl HyperModel for Moons<'_> {
+    fn build(&self, hp: &mut HyperParameters) -> tuning::Result<Model> {
+        let n_hidden = hp.int(Int::new("n_hidden", 1, 3))?;
+        let learning_rate = hp.float(Float::new("learning_rate", 3e-4, 1e-2).sampling(Sampling::Log))?;
+        let optimizer = hp.choice(Choice::new("optimizer", ["sgd", "adam"]))?;
+        let normalize = hp.boolean(Boolean::new("normalize"))?;
+        let mut layers: Vec<Box<dyn Layer>> = vec![Input::new(&[2]).into()];
+        if normalize {
+            let mut norm = Normalization::new();
+            norm.adapt(self.x_train)?;
+            layers.push(norm.into());
+        }
+        for _ in 0..n_hidden {
+            layers.push(Dense::new(16).activation("relu").into());
+        }
+        layers.push(Dense::new(2).activation("softmax").into());
+        let mut model = Sequential::new(layers)?;
+        let optimizer: Optimizer = match optimizer.as_str() {
+            Some("adam") => Adam { learning_rate, ..Default::default() }.into(),
+            _ => SGD { learning_rate, ..Default::default() }.into(),
+        };
+        model.compile("sparse_categorical_crossentropy", optimizer, &["accuracy".into()])?;
+        Ok(model)
+    }
+
+    fn fit(
+        &self,
+        hp: &mut HyperParameters,
+        model: &mut Model,
+        x: Inputs<'_>,
+        y: Targets<'_>,
+        options: FitOptions<'_>,
+    ) -> tuning::Result<History> {
+        let history = model.fit(x, y, options)?;
+        self.histories.lock().expect("no panic while recording").push((ordered(hp), history.clone()));
+        Ok(history)
+    }
+}
+
 fn main() -> Result<()> {
     let args = Args::parse();
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
     let (x_train, y_train) = moons(400, &mut rng)?;
     let (x_valid, y_valid) = moons(100, &mut rng)?;
     let batch_size = 32;
+    let project = tempfile::tempdir()?;
+    let hypermodel = Moons { x_train: &x_train, histories: Mutex::new(Vec::new()) };
+    let options = TunerOptions {
+        max_trials: Some(3),
+        seed: Some(args.seed),
+        directory: project.path().to_path_buf(),
+        project_name: "hparams_log".into(),
+        overwrite: true,
+        ..TunerOptions::new("val_accuracy")
+    };
+    let mut tuner = RandomSearch::new(hypermodel, options)?;
+    tuner.search(
+        &x_train,
+        &y_train,
+        SearchOptions {
+            epochs: args.epochs,
+            batch_size,
+            validation_data: Some((&x_valid, &y_valid).into()),
+            tensorboard: Some(args.dir.clone()),
+            verbose: !args.json,
+            ..SearchOptions::default()
+        },
+    )?;
+    let histories =
+        std::mem::take(&mut *tuner.hypermodel().histories.lock().expect("no panic while recording"));
     let mut report = Vec::new();
-    for (number, trial) in TRIALS.iter().enumerate() {
-        keras::set_random_seed(args.seed + number as u64);
-        let mut layers: Vec<Box<dyn keras::layers::Layer>> = vec![Input::new(&[2]).into()];
-        if trial.normalize {
-            let mut norm = Normalization::new();
-            norm.adapt(&x_train)?;
-            layers.push(norm.into());
-        }
-        for _ in 0..trial.n_hidden {
-            layers.push(Dense::new(16).activation("relu").into());
-        }
-        layers.push(Dense::new(2).activation("softmax").into());
-        let mut model = Sequential::new(layers)?;
-        model.compile("sparse_categorical_crossentropy", trial.optimizer(), &["accuracy".into()])?;
-
-        // Keras Tuner's `_get_tensorboard_dir(log_dir, trial_id, execution)`.
-        let run = PathBuf::from(trial.id).join("execution0");
-        let log_dir = args.dir.join(&run);
-        let values = trial.values();
-        let mut tensorboard = TensorBoard::new(&log_dir);
-        let mut hparams = HParamsCallback::new(&log_dir, trial.id, &values)?;
-        let history = model.fit(
-            &x_train,
-            &y_train,
-            FitOptions {
-                epochs: args.epochs,
-                batch_size,
-                validation_data: Some((&x_valid, &y_valid).into()),
-                verbose: Verbosity::Silent,
-                callbacks: vec![&mut tensorboard, &mut hparams],
-                ..Default::default()
-            },
-        )?;
-        tensorboard.result().with_context(|| format!("logging trial {}", trial.id))?;
-        let last = |key: &str| history.get(key).last().copied().unwrap_or(f64::NAN);
-        if !args.json {
-            println!(
-                "trial {} ({}): n_hidden {}, learning_rate {}, optimizer {}, normalize {} → \
-                 val_accuracy {:.4}",
-                trial.id,
-                log_dir.display(),
-                trial.n_hidden,
-                trial.learning_rate,
-                trial.optimizer,
-                trial.normalize,
-                last("val_accuracy"),
-            );
-        }
+    for (id, trial) in tuner.oracle().trials() {
+        let values = ordered(&trial.hyperparameters);
+        let Some((_, history)) = histories.iter().find(|(v, _)| *v == values) else {
+            anyhow::bail!("trial {id} trained no model");
+        };
         let hparams_json: serde_json::Map<String, serde_json::Value> = values
             .iter()
             .map(|(name, value)| Ok((name.clone(), serde_json::to_value(value)?)))
             .collect::<Result<_>>()?;
         report.push(serde_json::json!({
-            "trial_id": trial.id,
-            "run": run,
+            "trial_id": id,
+            "run": PathBuf::from(id).join("execution0"),
             "hparams": hparams_json,
             "epochs": args.epochs,
             "steps_per_epoch": 400usize.div_ceil(batch_size),

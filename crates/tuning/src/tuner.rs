@@ -365,6 +365,11 @@ impl<H: HyperModel> Tuner<H> {
         &mut self.oracle
     }
 
+    /// The hypermodel.
+    pub fn hypermodel(&self) -> &H {
+        &self.hypermodel
+    }
+
     /// `directory/project_name`.
     pub fn project_dir(&self) -> &Path {
         &self.project_dir
