@@ -74,11 +74,14 @@ fn moons(n: usize, rng: &mut ChaCha8Rng) -> Result<(Tensor, Labels)> {
     Ok((Tensor::new(features, &[n, 2])?, Labels::Classes(classes)))
 }
 
+/// A trial's values, in the order of declaration, and its history.
+type Recorded = (Vec<(String, Value)>, History);
+
 /// The half-moons classifier, whose `fit` keeps each trial's history (by
 /// its values) for the JSON report.
 struct Moons<'a> {
     x_train: &'a Tensor,
-    histories: Mutex<Vec<(Vec<(String, Value)>, History)>>,
+    histories: Mutex<Vec<Recorded>>,
 }
 
 /// The values in the order of declaration.
