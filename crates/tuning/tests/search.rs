@@ -220,6 +220,47 @@ fn broken_files_are_errors_naming_them(work: &Path) {
     );
 }
 
+/// Counts the epochs trained.
+struct CountEpochs(std::sync::Arc<AtomicUsize>);
+
+impl Callback for CountEpochs {
+    fn on_epoch_end(&mut self, _: usize, _: &keras::Logs, _: &mut Model) -> keras::Control {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        keras::Control::Continue
+    }
+}
+
+fn early_stopping_inside_the_search(work: &Path) {
+    let (x_train, y_train) = data(400);
+    let (x_valid, y_valid) = data(200);
+    let epochs = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = epochs.clone();
+    let (trials, max_epochs) = (4, 40);
+    let mut tuner = RandomSearch::new(build_model, options(&work.join("early"), trials, true)).unwrap();
+    let early: CallbackFactory = Box::new(|| {
+        Box::new(keras::callbacks::EarlyStopping::new().monitor("val_loss").patience(2)) as Box<dyn Callback>
+    });
+    let count: CallbackFactory =
+        Box::new(move || Box::new(CountEpochs(counter.clone())) as Box<dyn Callback>);
+    tuner
+        .search(
+            &x_train,
+            &y_train,
+            SearchOptions {
+                epochs: max_epochs,
+                validation_data: Some((&x_valid, &y_valid).into()),
+                callbacks: vec![early, count],
+                verbose: false,
+                ..SearchOptions::default()
+            },
+        )
+        .unwrap();
+    let trained = epochs.load(Ordering::SeqCst);
+    assert!(trained < trials * max_epochs, "early stopping stopped some trial: {trained} epochs");
+    assert_eq!(tuner.oracle().trials().len(), trials);
+    println!("EarlyStopping(patience=2) in the search: {trained} epochs instead of {}", trials * max_epochs);
+}
+
 fn main() {
     if let Some(dir) = std::env::var_os("TUNING_SEARCH_CHILD") {
         child(Path::new(&dir));
@@ -234,5 +275,6 @@ fn main() {
     println!("6 trials on 1 and on 2 workers: identical values and scores");
     killed_search_resumes(work.path(), &one);
     broken_files_are_errors_naming_them(work.path());
+    early_stopping_inside_the_search(work.path());
     println!("test result: ok");
 }
