@@ -67,12 +67,19 @@ pub struct HyperbandStrategy {
     pub factor: usize,
     /// How many times to run every bracket.
     pub hyperband_iterations: usize,
+    /// The epochs of the shortest round (1, as in Keras Tuner).
+    #[serde(default = "one")]
+    pub min_epochs: usize,
     /// The bracket being filled.
     pub current_bracket: usize,
     /// The iteration being run.
     pub current_iteration: usize,
     /// The brackets not finished.
     pub brackets: Vec<Bracket>,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// The values Hyperband adds to a trial's hyperparameters.
@@ -96,6 +103,7 @@ impl HyperbandStrategy {
             max_epochs,
             factor,
             hyperband_iterations,
+            min_epochs: 1,
             current_bracket: 0,
             current_iteration: 0,
             brackets: Vec::new(),
@@ -109,7 +117,7 @@ impl HyperbandStrategy {
     pub fn num_brackets(&self) -> usize {
         let mut epochs = self.max_epochs as f64;
         let mut brackets = 0;
-        while epochs >= 1.0 {
+        while epochs >= self.min_epochs as f64 {
             epochs /= self.factor as f64;
             brackets += 1;
         }

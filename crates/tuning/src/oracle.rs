@@ -173,10 +173,16 @@ struct OracleFile {
     seed_state: u64,
     tried_so_far: Vec<String>,
     id_to_hash: BTreeMap<String, String>,
+    /// Keras Tuner's display state (what it printed), which it needs to
+    /// reload a search: ours starts empty.
+    #[serde(default)]
+    display: serde_json::Value,
     #[serde(default)]
     oracle: Option<String>,
-    #[serde(default)]
-    strategy: serde_json::Value,
+    /// The strategy's own keys (Hyperband's brackets, …), at the top level
+    /// as Keras Tuner writes them.
+    #[serde(flatten)]
+    strategy: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Oracle {
@@ -424,8 +430,12 @@ impl Oracle {
             seed_state: s.seed_state,
             tried_so_far: s.tried_so_far.iter().cloned().collect(),
             id_to_hash: s.id_to_hash.clone(),
+            display: serde_json::json!({"search_start": null, "trial_start": {}, "trial_number": {}}),
             oracle: Some(self.strategy.name().to_string()),
-            strategy: self.strategy.get_state(),
+            strategy: match self.strategy.get_state() {
+                serde_json::Value::Object(map) => map,
+                _ => serde_json::Map::new(),
+            },
         };
         let json = serde_json::to_string_pretty(&file).expect("the oracle's state serializes");
         std::fs::create_dir_all(dir).map_err(|e| TuningError::io(dir, e))?;
@@ -483,7 +493,9 @@ impl Oracle {
         }
         let hyperparameters = HyperParameters::from_config(file.hyperparameters)
             .map_err(|e| TuningError::state(&path, e.to_string()))?;
-        self.strategy.set_state(&file.strategy).map_err(|e| TuningError::state(&path, e))?;
+        self.strategy
+            .set_state(&serde_json::Value::Object(file.strategy.clone()))
+            .map_err(|e| TuningError::state(&path, e))?;
         let s = &mut self.state;
         s.hyperparameters = hyperparameters;
         s.trials = trials;

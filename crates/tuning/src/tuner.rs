@@ -352,6 +352,13 @@ impl<H: HyperModel> Tuner<H> {
             std::fs::create_dir_all(&project_dir).map_err(|e| TuningError::io(&project_dir, e))?;
             oracle.save()?;
         }
+        // Keras Tuner reloads a project only if its tuner's state file
+        // (empty for its tuners) exists: with it, Keras Tuner can resume
+        // a search begun here.
+        let tuner_file = project_dir.join("tuner0.json");
+        if !tuner_file.exists() {
+            keras::saving::write_atomically(&tuner_file, |w| w.write_all(b"{}"))?;
+        }
         Ok(Tuner { hypermodel, oracle, project_dir, elapsed: Duration::ZERO })
     }
 
