@@ -17,6 +17,10 @@ use neurons::datasets::DataDir;
 #[path = "../../crates/keras/examples/chapter/mod.rs"]
 mod chapter;
 
+/// The chapter's hyperparameter guidelines, shared with `crates/tuning/examples`.
+#[path = "../../crates/tuning/examples/guidelines/mod.rs"]
+mod guidelines;
+
 /// `book/src`, where figures and outputs go.
 fn book_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
@@ -166,10 +170,35 @@ fn autodiff_graph(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     ])
 }
 
+/// The learning-rate finder on Fashion-MNIST (`cargo run --release -p
+/// tuning --example lr_finder`): what it found, without times, and the loss
+/// against the learning rate.
+fn tuning_lr_finder(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let run = guidelines::lr_finder_fashion(&DataDir::from_env(), 42, guidelines::LR_FINDER_EPOCHS)?;
+    let figure = book.join("figures/lr_finder_fashion.svg");
+    guidelines::lr_figure(&figure, &run)?;
+    Ok(vec![write_text(&book.join("outputs/tuning_lr_finder.txt"), &run.report())?, figure])
+}
+
+/// One hidden layer against two on MNIST (`cargo run --release -p tuning
+/// --example hidden_layers`), without times.
+fn tuning_hidden_layers(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let comparison = guidelines::hidden_layers(&DataDir::from_env(), 42, guidelines::HIDDEN_LAYERS_EPOCHS)?;
+    Ok(vec![write_text(&book.join("outputs/tuning_hidden_layers.txt"), &comparison.report())?])
+}
+
+/// A pyramid against equal layers on Fashion-MNIST (`cargo run --release -p
+/// tuning --example neurons_per_layer`), without times.
+fn tuning_neurons_per_layer(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = DataDir::from_env();
+    let comparison = guidelines::neurons_per_layer(&dir, 42, guidelines::NEURONS_PER_LAYER_EPOCHS)?;
+    Ok(vec![write_text(&book.join("outputs/tuning_neurons_per_layer.txt"), &comparison.report())?])
+}
+
 fn main() -> ExitCode {
     let book = book_src();
     type Item = fn(&Path) -> anyhow::Result<Vec<PathBuf>>;
-    let items: [(&str, Item); 9] = [
+    let items: [(&str, Item); 12] = [
         ("Figure 10-3 truth tables", mcculloch_pitts_tables),
         ("perceptron: the chapter's iris example", perceptron_output),
         ("perceptron: iris boundary and XOR (Figure 10-6, left)", perceptron_figures),
@@ -179,6 +208,9 @@ fn main() -> ExitCode {
         ("Fashion-MNIST samples (Figure 10-10)", fashion_mnist_samples),
         ("Keras-like examples: Fashion-MNIST (Figures 10-11, 10-12) and California housing", keras_examples),
         ("Keras-like Functional and Subclassing examples (Figures 10-13 to 10-15)", keras_functional),
+        ("tuning: the learning-rate finder on Fashion-MNIST", tuning_lr_finder),
+        ("tuning: one hidden layer against two on MNIST", tuning_hidden_layers),
+        ("tuning: a pyramid against equal layers on Fashion-MNIST", tuning_neurons_per_layer),
     ];
     let mut failed = 0;
     for (name, make) in items {

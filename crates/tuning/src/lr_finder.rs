@@ -11,10 +11,10 @@
 //! The chapter's rule of thumb takes a rate about ten times below the
 //! turning point, where the loss starts to climb.
 //!
-//! [`ExponentialLearningRate`] is the callback that does it (as the chapter
-//! suggests, a Keras callback that multiplies the rate after each batch),
-//! and [`LrFinder::find`] runs it on a model and puts the model back as it
-//! was. [`LrFinder::suggestion`] states the rule of thumb precisely:
+//! [`ExponentialLearningRate`] is the callback that does it: it multiplies
+//! the rate after each batch. [`LrFinder::find`] runs it on a model and
+//! puts the model back as it was. [`LrFinder::suggestion`] states the
+//! rule of thumb precisely:
 //!
 //! 1. the loss of each batch is averaged over a window of
 //!    [`LrFinderOptions::window`] consecutive batches (21 by default),
@@ -140,7 +140,6 @@ impl LrFinderOptions {
     }
 }
 
-// ANCHOR: callback
 /// The callback behind [`LrFinder`]: sets the learning rate to `min_rate`
 /// when training begins, records the rate and the loss of every batch, and
 /// multiplies the rate by [`LrFinderOptions::factor`] after each one. It
@@ -210,6 +209,7 @@ impl ExponentialLearningRate {
     }
 }
 
+// ANCHOR: callback
 impl Callback for ExponentialLearningRate {
     fn on_train_begin(&mut self, _params: &BTreeMap<String, usize>, model: &mut Model) {
         if let Err(e) = model.set_learning_rate(self.options.min_rate) {
