@@ -70,6 +70,10 @@ pub struct ChartOptions {
     pub width: u32,
     /// The height of the figure, in pixels (SVG: user units).
     pub height: u32,
+    /// The x values are base-10 logarithms (of a learning rate, say): the
+    /// ticks are labelled with the quantity itself (`-4` reads `1e-4`), so
+    /// that the horizontal axis is a logarithmic one.
+    pub x_log10: bool,
 }
 
 impl Default for ChartOptions {
@@ -84,6 +88,7 @@ impl Default for ChartOptions {
             legend: Legend::default(),
             width: 800,
             height: 500,
+            x_log10: false,
         }
     }
 }
@@ -225,7 +230,8 @@ impl<'a> Chart<'a> {
         let fail = |e| draw_error(path, e);
         let options = self.options;
         let labels = [&options.title, &options.x_label, &options.y_label];
-        let mut chart = axes(area, labels.map(String::as_str), self.bounds, true, tidy_ticks, path)?;
+        let ticks = Ticks { tidy: tidy_ticks, x_log10: options.x_log10 };
+        let mut chart = axes(area, labels.map(String::as_str), self.bounds, true, ticks, path)?;
 
         let mut labelled = false;
         for (index, (name, points)) in self.series.iter().enumerate() {
@@ -276,13 +282,14 @@ fn font(size: f64) -> FontDesc<'static> {
 /// Lays out a chart of `bounds` on `area` and draws its frame: the title
 /// above it and the two axes with their labels (`[title, x, y]`, each
 /// left out if empty) and ticks, over a light grid if `grid`. With
-/// `tidy_ticks`, no tick label reads `-0.0` (see [`tick`]).
+/// `ticks.tidy`, no tick label reads `-0.0` (see [`tick`]); with
+/// `ticks.x_log10`, the x ticks read `10^x` (see [`power_of_ten`]).
 pub(crate) fn axes<'a, DB>(
     area: &'a DrawingArea<DB, Shift>,
     [title, x_label, y_label]: [&str; 3],
     bounds: Bounds,
     grid: bool,
-    tidy_ticks: bool,
+    ticks: Ticks,
     path: &Path,
 ) -> Result<Plane<'a, DB>, PlotError>
 where
@@ -307,11 +314,34 @@ where
     } else {
         mesh.disable_mesh();
     }
-    if tidy_ticks {
+    if ticks.tidy {
         mesh.x_label_formatter(&tick).y_label_formatter(&tick);
+    }
+    if ticks.x_log10 {
+        mesh.x_label_formatter(&power_of_ten);
     }
     mesh.draw().map_err(fail)?;
     Ok(chart)
+}
+
+/// How the ticks of [`axes`] are labelled.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Ticks {
+    /// No label reads `-0.0`.
+    pub(crate) tidy: bool,
+    /// The x values are logarithms: label them with `10^x`.
+    pub(crate) x_log10: bool,
+}
+
+/// The label of a tick at `x` on a logarithmic axis: `10^x` with one
+/// significant digit (`-4` → `1e-4`, `-3.5` → `3e-4`, `0` → `1`).
+fn power_of_ten(x: &f64) -> String {
+    let value = 10f64.powf(*x);
+    if (-0.01..=3.01).contains(x) && (value - value.round()).abs() < 0.05 {
+        return format!("{}", value.round());
+    }
+    let text = format!("{value:.0e}");
+    text.replace("e-0", "e-").replace("e0", "")
 }
 
 /// Draws the legend of `chart` in the corner `legend` names (none for
@@ -478,5 +508,11 @@ mod tests {
         assert_eq!(tick(&-1e-17), "0.0");
         assert_eq!(tick(&-2.5), "-2.5");
         assert_eq!([tick(&-1e-17), tick(&0.0), tick(&-0.5), tick(&1.0)], ["0.0", "0.0", "-0.5", "1.0"]);
+    }
+
+    #[test]
+    fn log_ticks_read_the_quantity() {
+        let labels: Vec<String> = [-5.0, -4.0, -3.5, -1.0, 0.0, 0.5, 1.0].iter().map(power_of_ten).collect();
+        assert_eq!(labels, ["1e-5", "1e-4", "3e-4", "1e-1", "1", "3", "10"]);
     }
 }

@@ -288,7 +288,14 @@ impl Figure for Regions<'_> {
         let options = self.options;
         root.fill(&WHITE).map_err(fail)?;
         let labels = [&options.title, &options.x_label, &options.y_label];
-        let mut chart = axes(root, labels.map(String::as_str), self.bounds, false, true, path)?;
+        let mut chart = axes(
+            root,
+            labels.map(String::as_str),
+            self.bounds,
+            false,
+            crate::chart::Ticks { tidy: true, x_log10: false },
+            path,
+        )?;
         let Bounds { x: (x0, _), y: (y0, _) } = self.bounds;
 
         // Each row of cells as runs of one class: one rectangle per run.

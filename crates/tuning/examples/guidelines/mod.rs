@@ -458,11 +458,12 @@ pub fn lr_figure(path: &Path, run: &LrFinderRun) -> Result<()> {
     let last = run.rates.last().copied().unwrap_or(10.0).max(10.0);
     let options = plotting::ChartOptions {
         title: "Loss against learning rate (Fashion-MNIST, SGD)".into(),
-        x_label: "log10 of the learning rate".into(),
+        x_label: "learning rate (log scale)".into(),
         y_label: "loss".into(),
         x_range: Some((log(run.min_rate), log(last))),
         y_range: Some((0.0, top)),
         legend: plotting::Legend::LowerLeft,
+        x_log10: true,
         ..plotting::ChartOptions::default()
     };
     plotting::line_chart(path, &options, &series)?;
