@@ -113,6 +113,7 @@ impl Strategy for BayesianStrategy {
         "BayesianOptimization"
     }
 
+    // ANCHOR: populate_space
     fn populate_space(&mut self, oracle: &mut OracleState, _trial_id: &str) -> Result<Populated> {
         let dimensions = oracle.hyperparameters.space().len();
         let initial = self.num_initial_points.unwrap_or((3 * dimensions).max(3));
@@ -154,6 +155,7 @@ impl Strategy for BayesianStrategy {
         }
         Ok(Populated::Running(hps.values().clone()))
     }
+    // ANCHOR_END: populate_space
 
     fn get_state(&self) -> serde_json::Value {
         serde_json::to_value(self).expect("the strategy serializes")
