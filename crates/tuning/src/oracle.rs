@@ -343,6 +343,30 @@ impl Oracle {
         self.save_trial(&trial)
     }
 
+    /// Takes back a trial's hyperparameters as its model-building and
+    /// training left them: those declared for the first time (in
+    /// `HyperModel::fit`, say) join the space with the value they had
+    /// (their default), and the trial's hash is recomputed (what Keras
+    /// Tuner's `end_trial` does with the trial it is given).
+    pub fn sync_hyperparameters(&mut self, trial_id: &str, hps: &HyperParameters) -> Result<()> {
+        self.update_space(hps);
+        let trial = self.trial_mut(trial_id)?;
+        let mut synced = hps.space_only();
+        synced.merge_new(trial.hyperparameters.space());
+        for (name, value) in hps.values() {
+            synced.set(name, value.clone());
+        }
+        trial.hyperparameters = synced;
+        let hash = self.strategy.values_hash(&self.state.trials[trial_id].hyperparameters);
+        if let Some(old) = self.state.id_to_hash.insert(trial_id.to_string(), hash.clone())
+            && old != hash
+        {
+            self.state.tried_so_far.remove(&old);
+        }
+        self.state.tried_so_far.insert(hash);
+        Ok(())
+    }
+
     /// Ends a trial (Keras Tuner's `end_trial`): scores a completed one,
     /// queues an invalid one for retry if it has retries left, saves.
     pub fn end_trial(&mut self, trial_id: &str, status: TrialStatus, message: Option<String>) -> Result<()> {

@@ -330,7 +330,10 @@ fn ordered_values(hps: &HyperParameters) -> Vec<(String, Value)> {
 }
 
 /// What a worker reports when its trial ends.
-type TrialOutcome = std::result::Result<(BTreeMap<String, f64>, usize), String>;
+/// The metrics at the best epoch and that epoch, or the error as text;
+/// and the hyperparameters as the trial left them (with any declared for
+/// the first time in `build` or `fit`).
+type TrialOutcome = (std::result::Result<(BTreeMap<String, f64>, usize), String>, HyperParameters);
 
 impl<H: HyperModel> Tuner<H> {
     /// A tuner with this strategy: starts a new search in
@@ -505,15 +508,21 @@ impl<H: HyperModel> Tuner<H> {
                         let outcome = run_trial(hypermodel, search_seed, project_dir, &trial, &objective, x, y, options, fit_verbose);
                         let mut guard = shared.lock().expect("no worker panics holding the oracle");
                         let oracle = &mut guard.0;
+                        let (outcome, hp) = outcome;
+                        // As Keras Tuner's end_trial: hyperparameters first
+                        // declared during the trial join the space.
+                        let synced = oracle.sync_hyperparameters(&trial.trial_id, &hp);
                         let ended = match outcome {
-                            Ok((metrics, step)) => oracle
-                                .update_trial(&trial.trial_id, &metrics, step)
+                            Ok((metrics, step)) => synced
+                                .and_then(|_| oracle.update_trial(&trial.trial_id, &metrics, step))
                                 .and_then(|_| oracle.end_trial(&trial.trial_id, TrialStatus::Completed, None)),
                             Err(message) => {
                                 if options.verbose {
                                     println!("Trial {number} failed: {message}");
                                 }
-                                oracle.end_trial(&trial.trial_id, TrialStatus::Invalid, Some(message))
+                                synced.and_then(|_| {
+                                    oracle.end_trial(&trial.trial_id, TrialStatus::Invalid, Some(message))
+                                })
                             }
                         };
                         if options.verbose {
@@ -634,11 +643,12 @@ fn run_trial<H: HyperModel>(
     options: &SearchOptions<'_>,
     fit_verbose: Verbosity,
 ) -> TrialOutcome {
+    let mut hp = trial.hyperparameters.clone();
     let result = (|| -> Result<(BTreeMap<String, f64>, usize)> {
         keras::clear_session();
         keras::set_random_seed(trial_seed(search_seed, &trial.trial_id));
-        let mut hp = trial.hyperparameters.clone();
-        let mut model = hypermodel.build(&mut hp)?;
+        let hp = &mut hp;
+        let mut model = hypermodel.build(hp)?;
         let trial_dir = project_dir.join(format!("trial_{}", trial.trial_id));
         std::fs::create_dir_all(&trial_dir).map_err(|e| TuningError::io(&trial_dir, e))?;
         let value = |name: &str| hp.values().get(name).and_then(Value::as_i64);
@@ -664,7 +674,7 @@ fn run_trial<H: HyperModel>(
             logging.push(Box::new(crate::hparams::HParamsCallback::new(
                 &run,
                 &trial.trial_id,
-                &ordered_values(&hp),
+                &ordered_values(hp),
             )?));
         }
         let mut callbacks: Vec<&mut dyn Callback> = Vec::new();
@@ -681,13 +691,13 @@ fn run_trial<H: HyperModel>(
             verbose: fit_verbose,
             ..FitOptions::default()
         };
-        let history = hypermodel.fit(&mut hp, &mut model, x.clone(), y.clone(), fit_options)?;
+        let history = hypermodel.fit(hp, &mut model, x.clone(), y.clone(), fit_options)?;
         if let Some(e) = save_best.error.take() {
             return Err(e.into());
         }
         best_epoch_metrics(&history, objective)
     })();
-    result.map_err(|e| e.to_string())
+    (result.map_err(|e| e.to_string()), hp)
 }
 
 /// The metrics of the epoch where the objective was best (the first such

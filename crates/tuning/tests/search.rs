@@ -261,6 +261,55 @@ fn early_stopping_inside_the_search(work: &Path) {
     println!("EarlyStopping(patience=2) in the search: {trained} epochs instead of {}", trials * max_epochs);
 }
 
+/// A hypermodel that tunes `fit`'s batch size, as the chapter's
+/// `MyClassificationHyperModel` tunes its preprocessing in `fit`.
+struct TunedBatch;
+
+impl tuning::HyperModel for TunedBatch {
+    fn build(&self, hp: &mut HyperParameters) -> tuning::Result<Model> {
+        build_model(hp)
+    }
+
+    fn fit(
+        &self,
+        hp: &mut HyperParameters,
+        model: &mut Model,
+        x: keras::Inputs<'_>,
+        y: keras::Targets<'_>,
+        mut options: keras::FitOptions<'_>,
+    ) -> tuning::Result<keras::History> {
+        let batch_size = hp.choice(Choice::new("batch_size", [16, 64]))?;
+        options.batch_size = batch_size.as_i64().unwrap_or(32) as usize;
+        Ok(model.fit(x, y, options)?)
+    }
+}
+
+fn hyperparameters_declared_in_fit_join_the_space(work: &Path) {
+    let (x_train, y_train) = data(200);
+    let (x_valid, y_valid) = data(100);
+    let mut tuner = RandomSearch::new(TunedBatch, options(&work.join("fit_hp"), 6, true)).unwrap();
+    let search = SearchOptions {
+        epochs: 1,
+        validation_data: Some((&x_valid, &y_valid).into()),
+        workers: Some(1),
+        verbose: false,
+        ..SearchOptions::default()
+    };
+    tuner.search(&x_train, &y_train, search).unwrap();
+    let trials = tuner.oracle().trials();
+    let batch = |id: &str| trials[id].hyperparameters.values().get("batch_size").cloned();
+    // Trial 0 declared it (its default); the others drew it.
+    assert_eq!(batch("0"), Some(tuning::Value::Int(16)));
+    assert!(trials.keys().all(|id| batch(id).is_some()), "every trial records batch_size");
+    assert!(tuner.oracle().get_space().space().iter().any(|h| h.name() == "batch_size"));
+    let drawn: std::collections::BTreeSet<i64> =
+        trials.keys().filter(|id| *id != "0").filter_map(|id| batch(id).and_then(|v| v.as_i64())).collect();
+    assert_eq!(drawn.len(), 2, "later trials draw both batch sizes: {drawn:?}");
+    let file = std::fs::read_to_string(tuner.project_dir().join("trial_0/trial.json")).unwrap();
+    assert!(file.contains("\"batch_size\""), "trial.json records it");
+    println!("a hyperparameter declared in HyperModel::fit joins the space and is drawn by later trials");
+}
+
 fn main() {
     if let Some(dir) = std::env::var_os("TUNING_SEARCH_CHILD") {
         child(Path::new(&dir));
@@ -276,5 +325,6 @@ fn main() {
     killed_search_resumes(work.path(), &one);
     broken_files_are_errors_naming_them(work.path());
     early_stopping_inside_the_search(work.path());
+    hyperparameters_declared_in_fit_join_the_space(work.path());
     println!("test result: ok");
 }
