@@ -21,6 +21,10 @@ mod chapter;
 #[path = "../../crates/tuning/examples/guidelines/mod.rs"]
 mod guidelines;
 
+/// The chapter's Keras Tuner searches, shared with `crates/tuning/examples/fashion_mnist.rs`.
+#[path = "../../crates/tuning/examples/search/mod.rs"]
+mod search;
+
 /// `book/src`, where figures and outputs go.
 fn book_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
@@ -195,10 +199,17 @@ fn tuning_neurons_per_layer(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(vec![write_text(&book.join("outputs/tuning_neurons_per_layer.txt"), &comparison.report())?])
 }
 
+/// The chapter's random search, Hyperband and Bayesian optimization on
+/// Fashion-MNIST, reduced (`cargo run --release -p tuning --example
+/// fashion_mnist -- --book-outputs book/src`), without times.
+fn tuning_searches(book: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    search::book_outputs(&DataDir::from_env(), book)
+}
+
 fn main() -> ExitCode {
     let book = book_src();
     type Item = fn(&Path) -> anyhow::Result<Vec<PathBuf>>;
-    let items: [(&str, Item); 12] = [
+    let items: [(&str, Item); 13] = [
         ("Figure 10-3 truth tables", mcculloch_pitts_tables),
         ("perceptron: the chapter's iris example", perceptron_output),
         ("perceptron: iris boundary and XOR (Figure 10-6, left)", perceptron_figures),
@@ -211,6 +222,7 @@ fn main() -> ExitCode {
         ("tuning: the learning-rate finder on Fashion-MNIST", tuning_lr_finder),
         ("tuning: one hidden layer against two on MNIST", tuning_hidden_layers),
         ("tuning: a pyramid against equal layers on Fashion-MNIST", tuning_neurons_per_layer),
+        ("tuning: random search, Hyperband and Bayesian optimization on Fashion-MNIST", tuning_searches),
     ];
     let mut failed = 0;
     for (name, make) in items {
