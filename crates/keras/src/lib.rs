@@ -69,6 +69,7 @@ pub use model::{LayerRef, Model, Sequential, Tensors};
 pub use saving::{KernelLayout, load_model};
 pub use session::{clear_session, set_random_seed};
 pub use subclass::Subclass;
+pub use summary::thousands;
 pub use tensor::{Labels, Tensor, argmax, to_categorical};
 pub use training::FitOptions;
 pub use variable::{Variable, WeightId};

@@ -71,8 +71,14 @@ fn row(widths: &[usize], aligns: &[Align], cells: &[String], edge: &str) -> Stri
     out
 }
 
-/// 266610 → "266,610".
-pub(crate) fn thousands(n: usize) -> String {
+/// A count with a comma every three digits, as Keras's summaries print
+/// parameter counts.
+///
+/// ```
+/// assert_eq!(keras::thousands(266_610), "266,610");
+/// assert_eq!(keras::thousands(42), "42");
+/// ```
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

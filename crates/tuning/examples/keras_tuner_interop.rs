@@ -24,11 +24,14 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use datasets::DataDir;
 use datasets::images;
-use keras::layers::{Dense, Flatten, Input, Layer};
-use keras::optimizers::{Adam, Optimizer, SGD};
-use keras::{Labels, Model, Sequential, Tensor};
+use keras::{Labels, Tensor};
+use tuning::RandomSearch;
 use tuning::tuner::{SearchOptions, TunerOptions};
-use tuning::{Choice, Float, HyperParameters, Int, RandomSearch, Sampling};
+
+/// The chapter's searches; `build_model` is the one
+/// `benches/peers/keras_tuner_draws.py` writes for Keras.
+mod search;
+use search::build_model;
 
 /// A random search that Keras Tuner can resume.
 #[derive(Parser)]
@@ -53,26 +56,6 @@ struct Args {
     /// Print one JSON object on the last line.
     #[arg(long)]
     json: bool,
-}
-
-/// The chapter's `build_model`, as `benches/peers/keras_tuner_draws.py`
-/// writes it for Keras.
-fn build_model(hp: &mut HyperParameters) -> tuning::Result<Model> {
-    let n_hidden = hp.int(Int::new("n_hidden", 0, 8).default(2))?;
-    let n_neurons = hp.int(Int::new("n_neurons", 16, 256))?;
-    let learning_rate = hp.float(Float::new("learning_rate", 1e-4, 1e-2).sampling(Sampling::Log))?;
-    let optimizer: Optimizer = match hp.choice(Choice::new("optimizer", ["sgd", "adam"]))?.as_str() {
-        Some("sgd") => SGD { learning_rate, ..Default::default() }.into(),
-        _ => Adam { learning_rate, ..Default::default() }.into(),
-    };
-    let mut layers: Vec<Box<dyn Layer>> = vec![Input::new(&[28, 28]).into(), Flatten::new().into()];
-    for _ in 0..n_hidden {
-        layers.push(Dense::new(n_neurons as usize).activation("relu").into());
-    }
-    layers.push(Dense::new(10).activation("softmax").into());
-    let mut model = Sequential::new(layers)?;
-    model.compile("sparse_categorical_crossentropy", optimizer, &["accuracy".into()])?;
-    Ok(model)
 }
 
 /// Images `from..to` of a set, scaled to [0, 1], and their labels.

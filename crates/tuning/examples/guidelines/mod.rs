@@ -7,6 +7,7 @@
 //! between the `ANCHOR` markers.
 #![allow(dead_code)] // each includer uses a part
 
+use keras::thousands;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
@@ -243,19 +244,6 @@ impl Comparison {
         }
         out
     }
-}
-
-/// `238510` as `238,510`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 // ANCHOR: hidden_layers

@@ -9,6 +9,7 @@
 //! between the `ANCHOR` markers.
 #![allow(dead_code)] // each includer uses a part
 
+use keras::thousands;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -493,19 +494,6 @@ fn data_line(data: &FashionData, settings: &Settings) -> String {
 /// `1 trial`, `5 trials`.
 fn count(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
-}
-
-/// 55000 as 55,000.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The search options every tuner here shares: `epochs`, the validation
