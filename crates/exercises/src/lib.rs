@@ -75,6 +75,12 @@
 //!   one hidden layer and a sigmoid output: forward pass, backward pass and
 //!   gradient-descent step, checked against the gradients that stage 4's
 //!   `autodiff::Tape` derives automatically for the same network.
+//! * exercise 9, [`ex09`]: the hyperparameters of a basic MLP and, for each,
+//!   how to change it when the model overfits, checked by training the
+//!   changed models on a small dataset made to overfit.
+//! * exercise 10, [`ex10`]: a deep MLP on MNIST above 98% test accuracy,
+//!   with the learning-rate finder, a checkpoint, early stopping,
+//!   TensorBoard logs and then a random search (stage 6).
 
 pub mod vocab;
 
