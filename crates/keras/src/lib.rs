@@ -67,7 +67,7 @@ pub use layers::KerasTensor;
 pub use metrics::MetricArg;
 pub use model::{LayerRef, Model, Sequential, Tensors};
 pub use saving::{KernelLayout, load_model};
-pub use session::{clear_session, set_random_seed};
+pub use session::{clear_session, set_random_seed, set_threads, threads};
 pub use subclass::Subclass;
 pub use summary::thousands;
 pub use tensor::{Labels, Tensor, argmax, to_categorical};

@@ -28,11 +28,12 @@ use rand_chacha::ChaCha8Rng;
 struct Session {
     names: HashMap<String, usize>,
     seeds: ChaCha8Rng,
+    threads: usize,
 }
 
 impl Session {
     fn new(seed: u64) -> Session {
-        Session { names: HashMap::new(), seeds: ChaCha8Rng::seed_from_u64(seed) }
+        Session { names: HashMap::new(), seeds: ChaCha8Rng::seed_from_u64(seed), threads: 0 }
     }
 }
 
@@ -75,4 +76,30 @@ pub fn clear_session() {
 /// their initial weights and their shuffles.
 pub fn set_random_seed(seed: u64) {
     SESSION.with(|s| s.borrow_mut().seeds = ChaCha8Rng::seed_from_u64(seed));
+}
+
+/// Limits the threads that `predict`, `evaluate` and the validation pass of
+/// `fit` share their rows among, on this thread (TensorFlow's
+/// `set_intra_op_parallelism_threads`); 0, the default, means every core.
+/// A tuner running one trial per core sets 1. The results do not depend
+/// on it: the rows are split at batch boundaries and each row is computed
+/// the same way.
+///
+/// ```
+/// keras::set_threads(1);
+/// assert_eq!(keras::threads(), 1);
+/// keras::set_threads(0);
+/// assert!(keras::threads() >= 1);
+/// ```
+pub fn set_threads(threads: usize) {
+    SESSION.with(|s| s.borrow_mut().threads = threads);
+}
+
+/// The threads inference may use on this thread: the limit of
+/// [`set_threads`], or the available cores.
+pub fn threads() -> usize {
+    match SESSION.with(|s| s.borrow().threads) {
+        0 => std::thread::available_parallelism().map_or(1, |c| c.get()),
+        n => n,
+    }
 }

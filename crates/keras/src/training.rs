@@ -901,14 +901,13 @@ impl Model {
     }
 
     /// Every output's rows for the samples of `xs`, in batches of
-    /// `batch_size` rows, the rows shared among the cores.
+    /// `batch_size` rows, the rows shared among the cores ([`crate::set_threads`]).
     fn infer(&self, xs: &[&Tensor], batch_size: usize, logits: bool) -> Result<Vec<OutputRows>> {
         let graph = self.require_built()?;
         let n = xs.first().map_or(0, |x| x.len());
         let bs = batch_size.max(1);
         let widths: Vec<usize> = graph.output_shapes().iter().map(|s| s.iter().product()).collect();
-        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-        let threads = cores.min(n.div_ceil(bs)).max(1);
+        let threads = crate::session::threads().min(n.div_ceil(bs)).max(1);
         let per_thread = n.div_ceil(bs).div_ceil(threads) * bs;
         let ranges: Vec<(usize, usize)> =
             (0..threads).map(|t| ((t * per_thread).min(n), ((t + 1) * per_thread).min(n))).collect();

@@ -130,7 +130,9 @@ pub struct SearchOptions<'a> {
     pub validation_data: Option<Validation<'a>>,
     /// Callbacks for every trial (e.g. `EarlyStopping`).
     pub callbacks: Vec<CallbackFactory<'a>>,
-    /// Trials run at once (default: the available cores).
+    /// Trials run at once (default: the available cores). With more than
+    /// one, each trial uses one thread for inference too
+    /// ([`keras::set_threads`]).
     pub workers: Option<usize>,
     /// Print the search's progress (default true).
     pub verbose: bool,
@@ -465,6 +467,10 @@ impl<H: HyperModel> Tuner<H> {
                 let hypermodel = &*hypermodel;
                 let project_dir = &*project_dir;
                 scope.spawn(move || {
+                    // One trial per core: each trial's inference stays on its core.
+                    if workers > 1 {
+                        keras::set_threads(1);
+                    }
                     let tuner_id = format!("tuner{worker}");
                     loop {
                         // Ask for a trial, waiting while the oracle is idle.

@@ -310,6 +310,75 @@ fn hyperparameters_declared_in_fit_join_the_space(work: &Path) {
     println!("a hyperparameter declared in HyperModel::fit joins the space and is drawn by later trials");
 }
 
+/// Records, for each training, the first epoch it runs and the validation
+/// accuracy of the model it starts from.
+struct StartOf {
+    x: Tensor,
+    y: Labels,
+    starts: std::sync::Arc<std::sync::Mutex<Vec<(usize, f64)>>>,
+    accuracy: f64,
+}
+
+impl Callback for StartOf {
+    fn on_train_begin(&mut self, _: &BTreeMap<String, usize>, model: &mut Model) {
+        self.accuracy = model.evaluate(&self.x, &self.y).unwrap().get("accuracy").unwrap();
+    }
+    fn on_epoch_begin(&mut self, epoch: usize, _: &mut Model) {
+        if self.accuracy >= 0.0 {
+            self.starts.lock().unwrap().push((epoch, self.accuracy));
+            self.accuracy = -1.0;
+        }
+    }
+}
+
+fn hyperband_promotions_continue_from_the_checkpoint(work: &Path) {
+    let (x_train, y_train) = data(300);
+    let (x_valid, y_valid) = data(150);
+    // max_epochs 3, factor 3: 3 trials of 1 epoch, the best goes on to 3
+    // epochs from epoch 1; then 2 trials of 3 epochs.
+    let mut hyperband_options = options(&work.join("hyperband"), 1, true);
+    hyperband_options.seed = Some(3);
+    let mut tuner = tuning::Hyperband::new(build_model, 3, 3, 1, hyperband_options).unwrap();
+    let starts = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (x, y, record) = (x_valid.clone(), y_valid.clone(), starts.clone());
+    let recorder: CallbackFactory = Box::new(move || {
+        Box::new(StartOf { x: x.clone(), y: y.clone(), starts: record.clone(), accuracy: 0.0 })
+            as Box<dyn Callback>
+    });
+    let search = SearchOptions {
+        epochs: 3,
+        validation_data: Some((&x_valid, &y_valid).into()),
+        callbacks: vec![recorder],
+        workers: Some(1),
+        verbose: false,
+        ..SearchOptions::default()
+    };
+    tuner.search(&x_train, &y_train, search).unwrap();
+    let trials: Vec<&tuning::Trial> = tuner.oracle().trials().values().collect();
+    let starts = starts.lock().unwrap().clone();
+    assert_eq!((trials.len(), starts.len()), (6, 6), "{:?}", tuner.oracle().trials().keys());
+    let mut promoted = 0;
+    for (trial, &(first_epoch, accuracy)) in trials.iter().zip(&starts) {
+        let values = trial.hyperparameters.values();
+        let initial = values["tuner/initial_epoch"].as_i64().unwrap() as usize;
+        assert_eq!(first_epoch, initial, "trial {} starts at its initial_epoch", trial.trial_id);
+        if let Some(parent) = values.get("tuner/trial_id") {
+            promoted += 1;
+            let parent = &tuner.oracle().trials()[parent.as_str().unwrap()];
+            let score = parent.score.unwrap();
+            assert!(
+                (accuracy - score).abs() < 1e-9,
+                "trial {} starts from its parent's best epoch: accuracy {accuracy}, parent's score {score}",
+                trial.trial_id
+            );
+        }
+    }
+    assert_eq!(promoted, 1);
+    println!(
+        "Hyperband: the promoted trial starts at epoch 1 from its parent's checkpoint (same validation accuracy)"
+    );
+}
+
 fn main() {
     if let Some(dir) = std::env::var_os("TUNING_SEARCH_CHILD") {
         child(Path::new(&dir));
@@ -326,5 +395,6 @@ fn main() {
     broken_files_are_errors_naming_them(work.path());
     early_stopping_inside_the_search(work.path());
     hyperparameters_declared_in_fit_join_the_space(work.path());
+    hyperband_promotions_continue_from_the_checkpoint(work.path());
     println!("test result: ok");
 }
