@@ -2,37 +2,56 @@
 //! creates, on every core, and keeps the search on disk so that it can be
 //! stopped and resumed (Keras Tuner's `Tuner`).
 //!
-//! ```no_run
-//! use keras::layers::{Dense, Flatten};
-//! use keras::{Sequential, Tensor, Labels};
-//! use tuning::tuner::{RandomSearch, SearchOptions, TunerOptions};
-//! use tuning::{Choice, Float, HyperParameters, Int, Sampling};
+//! ```
+//! use keras::layers::{Dense, Input, Layer};
+//! use keras::optimizers::{Adam, Optimizer, SGD};
+//! use keras::{Labels, Sequential, Tensor};
+//! use tuning::tuner::{SearchOptions, TunerOptions};
+//! use tuning::{Choice, Float, HyperParameters, Int, RandomSearch, Sampling};
 //!
+//! // The chapter's build_model, for 2 features and 2 classes.
 //! fn build_model(hp: &mut HyperParameters) -> tuning::Result<keras::Model> {
-//!     let n_hidden = hp.int(Int::new("n_hidden", 0, 8).default(2))?;
-//!     let n_neurons = hp.int(Int::new("n_neurons", 16, 256))?;
-//!     let learning_rate = hp.float(Float::new("learning_rate", 1e-4, 1e-2).sampling(Sampling::Log))?;
-//!     let optimizer = hp.choice(Choice::new("optimizer", ["sgd", "adam"]))?;
-//!     # let _ = (n_hidden, n_neurons, learning_rate, optimizer);
-//!     todo!("a Sequential model compiled with these")
+//!     let n_hidden = hp.int(Int::new("n_hidden", 0, 2).default(1))?;
+//!     let n_neurons = hp.int(Int::new("n_neurons", 4, 16))?;
+//!     let learning_rate = hp.float(Float::new("learning_rate", 1e-3, 1e-1).sampling(Sampling::Log))?;
+//!     let optimizer: Optimizer = match hp.choice(Choice::new("optimizer", ["sgd", "adam"]))?.as_str() {
+//!         Some("sgd") => SGD { learning_rate, ..Default::default() }.into(),
+//!         _ => Adam { learning_rate, ..Default::default() }.into(),
+//!     };
+//!     let mut layers: Vec<Box<dyn Layer>> = vec![Input::new(&[2]).into()];
+//!     for _ in 0..n_hidden {
+//!         layers.push(Dense::new(n_neurons as usize).activation("relu").into());
+//!     }
+//!     layers.push(Dense::new(2).activation("softmax").into());
+//!     let mut model = Sequential::new(layers)?;
+//!     model.compile("sparse_categorical_crossentropy", optimizer, &["accuracy".into()])?;
+//!     Ok(model)
 //! }
-//! # fn data() -> (Tensor, Labels, Tensor, Labels) { todo!() }
-//! let (x_train, y_train, x_valid, y_valid) = data();
+//!
+//! // Points above or below the diagonal.
+//! let points: Vec<f32> = (0..200).map(|i| ((i * 37) % 101) as f32 / 101.0).collect();
+//! let classes: Vec<usize> = points.chunks(2).map(|p| usize::from(p[1] > p[0])).collect();
+//! let (x, y) = (Tensor::new(points, &[100, 2])?, Labels::Classes(classes));
+//! let folder = tempfile::tempdir().map_err(|e| tuning::TuningError::Config(e.to_string()))?;
 //! let options = TunerOptions {
-//!     max_trials: Some(5),
+//!     max_trials: Some(3),
 //!     seed: Some(42),
-//!     directory: "my_fashion_mnist".into(),
+//!     directory: folder.path().to_path_buf(),
 //!     project_name: "my_rnd_search".into(),
 //!     overwrite: true,
 //!     ..TunerOptions::new("val_accuracy")
 //! };
 //! let mut tuner = RandomSearch::new(build_model, options)?;
-//! tuner.search(&x_train, &y_train, SearchOptions {
-//!     epochs: 10,
-//!     validation_data: Some((&x_valid, &y_valid).into()),
+//! tuner.search(&x, &y, SearchOptions {
+//!     epochs: 2,
+//!     validation_data: Some((&x, &y).into()),
+//!     verbose: false,
 //!     ..SearchOptions::default()
 //! })?;
 //! let best = &tuner.get_best_hyperparameters(1)?[0];
+//! assert_eq!(tuner.oracle().trials().len(), 3);
+//! assert!(best.get("n_hidden").is_ok());
+//! assert!(tuner.project_dir().join("trial_0/trial.json").exists());
 //! # Ok::<(), tuning::TuningError>(())
 //! ```
 
